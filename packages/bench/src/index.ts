@@ -1,0 +1,5 @@
+/**
+ * @synkti/bench — scenario sweeps, CSV comparisons and regression checks.
+ * @packageDocumentation
+ */
+export {};
