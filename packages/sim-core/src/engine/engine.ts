@@ -1,0 +1,169 @@
+/**
+ * The discrete-event engine: a clock, an {@link EventQueue} of actions, and `run(until)`.
+ *
+ * Time is simulated seconds (a float). An event is an action scheduled at a time with a
+ * priority; the engine pops events in (time, priority, sequence) order, advances the clock to
+ * the event's time and runs the action, which may schedule or cancel other events.
+ */
+
+import { EventQueue, type ScheduledEvent } from './event-queue.js';
+
+/** An action run when its event fires; receives the engine (whose `now` is the event time). */
+export type EventAction = (engine: Engine) => void;
+
+/** What an action-carrying event holds: the action and a label for errors and traces. */
+export interface EventPayload {
+  readonly action: EventAction;
+  /** Short description, e.g. `"notice i-12"`; appears in errors. */
+  readonly label: string;
+}
+
+/** A handle to a scheduled event: pass it to {@link Engine.cancel}. */
+export type EventHandle = ScheduledEvent<EventPayload>;
+
+/** Default event priority. Lower numbers fire first at equal times. */
+export const DEFAULT_PRIORITY = 0;
+
+/** Thrown when an event's action throws: names the event and its time, keeps the cause. */
+export class EventFailedError extends Error {
+  /** Simulated time of the failed event, seconds. */
+  readonly time: number;
+  /** The failed event's label. */
+  readonly label: string;
+
+  constructor(time: number, label: string, cause: unknown) {
+    super(
+      `event "${label}" at t=${time}s failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = 'EventFailedError';
+    this.time = time;
+    this.label = label;
+  }
+}
+
+/**
+ * The event loop.
+ *
+ * Complexity: `schedule`/`scheduleAt` O(log n), `cancel` O(1), each fired event O(log n) plus
+ * its action, where n is the number of pending events (cancelled ones included until popped).
+ */
+export class Engine {
+  readonly #queue = new EventQueue<EventPayload>();
+  #now: number;
+  #fired = 0;
+
+  /** @param startSeconds Initial clock value, seconds. Default 0. */
+  constructor(startSeconds = 0) {
+    if (!Number.isFinite(startSeconds)) {
+      throw new RangeError(`engine start time must be finite seconds, got ${startSeconds}`);
+    }
+    this.#now = startSeconds;
+  }
+
+  /** Current simulated time, seconds. Never decreases. */
+  get now(): number {
+    return this.#now;
+  }
+
+  /** Number of events fired so far. */
+  get eventsFired(): number {
+    return this.#fired;
+  }
+
+  /** Number of pending (not cancelled) events. */
+  get pending(): number {
+    return this.#queue.size;
+  }
+
+  /**
+   * Schedules `action` at absolute time `timeSeconds` (≥ now, finite).
+   * @param priority Tie-break at equal times, lower first. Default {@link DEFAULT_PRIORITY}.
+   * @throws RangeError on a time in the past or a non-finite time, naming the value.
+   */
+  scheduleAt(
+    timeSeconds: number,
+    action: EventAction,
+    label = 'event',
+    priority = DEFAULT_PRIORITY,
+  ): EventHandle {
+    if (!Number.isFinite(timeSeconds)) {
+      throw new RangeError(`cannot schedule "${label}" at non-finite time ${timeSeconds}`);
+    }
+    if (timeSeconds < this.#now) {
+      throw new RangeError(
+        `cannot schedule "${label}" in the past: t=${timeSeconds}s is before now=${this.#now}s`,
+      );
+    }
+    if (!Number.isFinite(priority)) {
+      throw new RangeError(`event priority must be finite, got ${priority} for "${label}"`);
+    }
+    return this.#queue.push(timeSeconds, priority, { action, label });
+  }
+
+  /**
+   * Schedules `action` `delaySeconds` from now (≥ 0, finite).
+   * @throws RangeError on a negative or non-finite delay, naming the value.
+   */
+  schedule(
+    delaySeconds: number,
+    action: EventAction,
+    label = 'event',
+    priority = DEFAULT_PRIORITY,
+  ): EventHandle {
+    if (!(delaySeconds >= 0) || !Number.isFinite(delaySeconds)) {
+      throw new RangeError(`delay for "${label}" must be finite seconds >= 0, got ${delaySeconds}`);
+    }
+    return this.scheduleAt(this.#now + delaySeconds, action, label, priority);
+  }
+
+  /** Cancels a pending event; it will never fire. No-op if it already fired or was cancelled. */
+  cancel(handle: EventHandle): void {
+    this.#queue.cancel(handle);
+  }
+
+  /**
+   * Fires the next event, if any: advances the clock to its time and runs its action.
+   * @returns false when no event is pending.
+   * @throws EventFailedError when the action throws (the clock stays at the event's time).
+   */
+  step(): boolean {
+    const event = this.#queue.pop();
+    if (event === undefined) return false;
+    this.#fire(event);
+    return true;
+  }
+
+  /**
+   * Fires every event whose time is ≤ `untilSeconds`, in order, then sets the clock to
+   * `untilSeconds`. Events scheduled exactly at `untilSeconds` fire (the bound is inclusive);
+   * later ones stay pending, so `run` may be called again with a later bound. With
+   * `untilSeconds = Infinity`, runs until no event is left and leaves the clock at the last
+   * event's time.
+   *
+   * @throws RangeError when `untilSeconds` is before now or NaN.
+   * @throws EventFailedError when an action throws; events after it do not fire.
+   */
+  run(untilSeconds = Number.POSITIVE_INFINITY): void {
+    if (Number.isNaN(untilSeconds) || untilSeconds < this.#now) {
+      throw new RangeError(`run(until) needs until >= now=${this.#now}s, got ${untilSeconds}`);
+    }
+    for (;;) {
+      const next = this.#queue.peek();
+      if (next === undefined || next.time > untilSeconds) break;
+      this.#queue.pop();
+      this.#fire(next);
+    }
+    if (Number.isFinite(untilSeconds)) this.#now = untilSeconds;
+  }
+
+  #fire(event: EventHandle): void {
+    this.#now = event.time;
+    this.#fired++;
+    try {
+      event.payload.action(this);
+    } catch (error) {
+      throw new EventFailedError(event.time, event.payload.label, error);
+    }
+  }
+}

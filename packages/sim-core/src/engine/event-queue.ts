@@ -1,0 +1,86 @@
+/**
+ * The pending-event set of the discrete-event engine.
+ *
+ * Order: events come out by (time, priority, sequence) — earliest time first; at equal times the
+ * lower `priority` number first; at equal time and priority, in the order they were scheduled
+ * (FIFO, by a sequence number the queue assigns). This is SimPy's order, and it makes runs
+ * deterministic: no two events ever compare equal.
+ *
+ * Built on @datastructures-js/priority-queue (a binary heap). Cancellation is lazy: a cancelled
+ * event stays in the heap, flagged, and is discarded when it reaches the top, so `cancel` is O(1).
+ */
+
+import { PriorityQueue } from '@datastructures-js/priority-queue';
+
+/** A scheduled event. Fields are read-only for users; the engine owns the object. */
+export interface ScheduledEvent<T> {
+  /** Simulated time at which the event fires, seconds. */
+  readonly time: number;
+  /** Tie-break at equal times: lower fires first. */
+  readonly priority: number;
+  /** Insertion sequence number: tie-break at equal time and priority (FIFO). */
+  readonly sequence: number;
+  /** What the event carries. */
+  readonly payload: T;
+  /** True once cancelled; a cancelled event never fires. */
+  cancelled: boolean;
+}
+
+function compareEvents<T>(a: ScheduledEvent<T>, b: ScheduledEvent<T>): number {
+  return a.time - b.time || a.priority - b.priority || a.sequence - b.sequence;
+}
+
+/** Priority queue of events ordered by (time, priority, sequence). */
+export class EventQueue<T> {
+  readonly #heap = new PriorityQueue<ScheduledEvent<T>>(compareEvents);
+  #sequence = 0;
+  #live = 0;
+
+  /** Number of pending events that are not cancelled. O(1). */
+  get size(): number {
+    return this.#live;
+  }
+
+  /**
+   * Adds an event. O(log n). The caller validates `time` (the engine does).
+   * @returns the event, whose `cancelled` flag {@link EventQueue.cancel} sets.
+   */
+  push(time: number, priority: number, payload: T): ScheduledEvent<T> {
+    const event: ScheduledEvent<T> = {
+      time,
+      priority,
+      sequence: this.#sequence++,
+      payload,
+      cancelled: false,
+    };
+    this.#heap.enqueue(event);
+    this.#live++;
+    return event;
+  }
+
+  /** Marks `event` cancelled so it never comes out. O(1). Cancelling twice is a no-op. */
+  cancel(event: ScheduledEvent<T>): void {
+    if (event.cancelled) return;
+    event.cancelled = true;
+    this.#live--;
+  }
+
+  /** The next live event without removing it, or undefined. Amortised O(log n). */
+  peek(): ScheduledEvent<T> | undefined {
+    this.#dropCancelled();
+    return this.#heap.front() ?? undefined;
+  }
+
+  /** Removes and returns the next live event, or undefined when none is left. O(log n). */
+  pop(): ScheduledEvent<T> | undefined {
+    this.#dropCancelled();
+    const event = this.#heap.dequeue();
+    if (event === null) return undefined;
+    this.#live--;
+    return event;
+  }
+
+  #dropCancelled(): void {
+    while (this.#heap.front()?.cancelled) this.#heap.dequeue();
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Spot availability traces in the Can't Be Late format (Wu et al., NSDI '24; SkyPilot's
+ * spot-traces repository): `{"metadata": {"gap_seconds": N}, "data": [v0, v1, …]}`, one value per
+ * tick of N seconds, tick i covering [i·N, (i+1)·N). A value is the number of spot instances that
+ * could be held during the tick: in 1-node traces 1 = available, 0 = not available (preempted or
+ * no capacity); in 16-node traces a count 0–16. (The paper's own simulator reads `1 − data`;
+ * that convention is not used here.)
+ */
+
+/** A validated availability trace. */
+export interface AvailabilityTraceData {
+  /** Tick length, seconds. */
+  readonly gapSeconds: number;
+  /** Spot instances that could be held in each tick (non-negative integers). */
+  readonly capacity: Int32Array;
+}
+
+/** Thrown on a malformed trace; the message names the source and the field path. */
+export class AvailabilityTraceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AvailabilityTraceError';
+  }
+}
+
+/**
+ * Parses and validates trace text.
+ * @param source Shown in errors, e.g. the file name.
+ * @throws AvailabilityTraceError naming the source, the field (`metadata.gap_seconds`,
+ * `data[17]`), what was expected and what was found.
+ */
+export function parseAvailabilityTrace(text: string, source: string): AvailabilityTraceData {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new AvailabilityTraceError(`${source}: not valid JSON (${(error as Error).message})`);
+  }
+  const fail = (path: string, expected: string, got: unknown): never => {
+    throw new AvailabilityTraceError(
+      `${source}: ${path}: expected ${expected}, got ${got === undefined ? 'nothing' : JSON.stringify(got)}`,
+    );
+  };
+  const d = doc as { metadata?: { gap_seconds?: unknown }; data?: unknown } | null;
+  const gap = d?.metadata?.gap_seconds;
+  if (typeof gap !== 'number' || !(gap > 0) || !Number.isFinite(gap)) {
+    fail('metadata.gap_seconds', 'a tick length in seconds > 0', gap);
+  }
+  const data = d?.data;
+  if (!Array.isArray(data) || data.length === 0) {
+    fail(
+      'data',
+      'a non-empty array of per-tick capacities',
+      Array.isArray(data) ? data : typeof data,
+    );
+  }
+  const list = data as unknown[];
+  const capacity = new Int32Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+      fail(`data[${i}]`, 'an integer >= 0 (1 = available, 0 = not, in 1-node traces)', v);
+    }
+    capacity[i] = v as number;
+  }
+  return { gapSeconds: gap as number, capacity };
+}
+
+/**
+ * Replays a trace from an offset: simulated time t reads tick floor((t + offset) / gap). Past
+ * the last tick the last value holds (the bench refuses scenarios whose horizon runs past a
+ * trace's end, so this only matters for direct library use).
+ */
+export class AvailabilityTrace {
+  /** Trace length, seconds (ticks × gap). */
+  readonly spanSeconds: number;
+
+  /**
+   * @param offsetSeconds Trace time at simulated t = 0, seconds (≥ 0). Default 0.
+   * @throws RangeError on an offset outside the trace.
+   */
+  constructor(
+    readonly trace: AvailabilityTraceData,
+    readonly offsetSeconds = 0,
+  ) {
+    this.spanSeconds = trace.capacity.length * trace.gapSeconds;
+    if (!(offsetSeconds >= 0 && offsetSeconds < this.spanSeconds)) {
+      throw new RangeError(
+        `trace offset must be in [0, ${this.spanSeconds}) seconds, got ${offsetSeconds}`,
+      );
+    }
+  }
+
+  #tick(tSeconds: number): number {
+    const k = Math.floor((tSeconds + this.offsetSeconds) / this.trace.gapSeconds);
+    return Math.min(Math.max(k, 0), this.trace.capacity.length - 1);
+  }
+
+  /** Simulated time at which tick k starts, seconds. */
+  #tickStart(k: number): number {
+    return k * this.trace.gapSeconds - this.offsetSeconds;
+  }
+
+  /** Spot instances that can be held at simulated time t. */
+  capacityAt(tSeconds: number): number {
+    return this.trace.capacity[this.#tick(tSeconds)] as number;
+  }
+
+  /**
+   * Whether the instance holding slot `slot` (0 = the first spot instance in this pool) is
+   * available at t: capacity > slot. In 1-node traces, slot 0 ⇔ value 1.
+   */
+  availableAt(tSeconds: number, slot = 0): boolean {
+    return this.capacityAt(tSeconds) > slot;
+  }
+
+  /**
+   * The first time ≥ t at which slot `slot` is unavailable: t itself if it is unavailable now,
+   * else the start of the first later tick with capacity ≤ slot; Infinity if none.
+   */
+  nextUnavailableAt(tSeconds: number, slot = 0): number {
+    return this.#scan(tSeconds, (c) => c <= slot);
+  }
+
+  /** The first time ≥ t at which slot `slot` is available; Infinity if never again. */
+  nextAvailableAt(tSeconds: number, slot = 0): number {
+    return this.#scan(tSeconds, (c) => c > slot);
+  }
+
+  /** The first tick change of capacity strictly after t, seconds; Infinity after the last. */
+  nextChangeAfter(tSeconds: number): number {
+    const k0 = this.#tick(tSeconds);
+    const c0 = this.trace.capacity[k0];
+    for (let k = k0 + 1; k < this.trace.capacity.length; k++) {
+      if (this.trace.capacity[k] !== c0) return this.#tickStart(k);
+    }
+    return Number.POSITIVE_INFINITY;
+  }
+
+  #scan(tSeconds: number, hit: (capacity: number) => boolean): number {
+    const cap = this.trace.capacity;
+    const k0 = this.#tick(tSeconds);
+    if (hit(cap[k0] as number)) return tSeconds;
+    for (let k = k0 + 1; k < cap.length; k++) {
+      if (hit(cap[k] as number)) return this.#tickStart(k);
+    }
+    return Number.POSITIVE_INFINITY;
+  }
+}

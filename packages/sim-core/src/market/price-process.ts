@@ -1,0 +1,107 @@
+/** The spot price interface shared by the Ornstein-Uhlenbeck model and trace replay. */
+
+/**
+ * A spot price that is piecewise constant in time: it changes only at discrete instants.
+ * Times are simulated seconds from the start of the run (≥ 0); prices are $/hour.
+ */
+export interface PriceProcess {
+  /** The price in $/hour in force at `tSeconds` (the value set at the latest change ≤ t). */
+  priceAt(tSeconds: number): number;
+  /** The first instant strictly after `tSeconds` at which the price may change, or Infinity. */
+  nextChangeAfter(tSeconds: number): number;
+  /** Bounds on every price the process can report, $/hour (used to bound thinning rates). */
+  readonly minPerHour: number;
+  readonly maxPerHour: number;
+}
+
+/**
+ * Cost in USD of holding one instance from `fromSeconds` to `toSeconds` at `process`'s price,
+ * integrated exactly over its piecewise-constant segments (per-second billing with fractional
+ * seconds). O(number of price changes in the interval).
+ *
+ * @throws RangeError unless 0 ≤ from ≤ to, both finite.
+ */
+export function integrateCostUsd(
+  process: PriceProcess,
+  fromSeconds: number,
+  toSeconds: number,
+): number {
+  if (!(fromSeconds >= 0 && toSeconds >= fromSeconds && Number.isFinite(toSeconds))) {
+    throw new RangeError(
+      `cost interval must satisfy 0 <= from <= to < Infinity, got [${fromSeconds}, ${toSeconds}] s`,
+    );
+  }
+  let usd = 0;
+  let t = fromSeconds;
+  while (t < toSeconds) {
+    const end = Math.min(process.nextChangeAfter(t), toSeconds);
+    usd += (process.priceAt(t) * (end - t)) / 3600;
+    t = end;
+  }
+  return usd;
+}
+
+/** A constant price, $/hour: the on-demand market, and a handy test double. */
+export class ConstantPrice implements PriceProcess {
+  readonly minPerHour: number;
+  readonly maxPerHour: number;
+
+  /** @throws RangeError unless `pricePerHour` is finite and ≥ 0. */
+  constructor(readonly pricePerHour: number) {
+    if (!(pricePerHour >= 0 && Number.isFinite(pricePerHour))) {
+      throw new RangeError(`price must be finite $/hour >= 0, got ${pricePerHour}`);
+    }
+    this.minPerHour = pricePerHour;
+    this.maxPerHour = pricePerHour;
+  }
+
+  priceAt(): number {
+    return this.pricePerHour;
+  }
+
+  nextChangeAfter(): number {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+/**
+ * A price given as a step function: `pricesPerHour[k]` holds on
+ * [k·stepSeconds, (k+1)·stepSeconds); the last value holds forever after.
+ */
+export class StepPrice implements PriceProcess {
+  readonly minPerHour: number;
+  readonly maxPerHour: number;
+
+  /** @throws RangeError on an empty or non-finite price list or a non-positive step. */
+  constructor(
+    readonly stepSeconds: number,
+    readonly pricesPerHour: ArrayLike<number>,
+  ) {
+    if (!(stepSeconds > 0 && Number.isFinite(stepSeconds))) {
+      throw new RangeError(`price step must be finite seconds > 0, got ${stepSeconds}`);
+    }
+    if (pricesPerHour.length === 0) throw new RangeError('price list must not be empty');
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < pricesPerHour.length; k++) {
+      const p = pricesPerHour[k] as number;
+      if (!(p >= 0 && Number.isFinite(p))) {
+        throw new RangeError(`price ${k} must be finite $/hour >= 0, got ${p}`);
+      }
+      min = Math.min(min, p);
+      max = Math.max(max, p);
+    }
+    this.minPerHour = min;
+    this.maxPerHour = max;
+  }
+
+  priceAt(tSeconds: number): number {
+    const k = Math.min(Math.floor(tSeconds / this.stepSeconds), this.pricesPerHour.length - 1);
+    return this.pricesPerHour[Math.max(0, k)] as number;
+  }
+
+  nextChangeAfter(tSeconds: number): number {
+    const k = Math.floor(tSeconds / this.stepSeconds) + 1;
+    return k >= this.pricesPerHour.length ? Number.POSITIVE_INFINITY : k * this.stepSeconds;
+  }
+}

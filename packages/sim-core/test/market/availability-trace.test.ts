@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AvailabilityTrace,
+  AvailabilityTraceError,
+  createRng,
+  parseAvailabilityTrace,
+  TracePreemption,
+} from '../../src/index.js';
+import { HAVE_TRACES, readTrace } from '../fixtures/traces.js';
+
+const synthetic = JSON.stringify({ metadata: { gap_seconds: 10 }, data: [1, 1, 0, 0, 1, 2, 0] });
+
+describe('AvailabilityTrace on a synthetic trace, checked by hand', () => {
+  const trace = new AvailabilityTrace(parseAvailabilityTrace(synthetic, 'synthetic'));
+
+  it('reads tick i on [i·gap, (i+1)·gap)', () => {
+    expect(trace.availableAt(0)).toBe(true);
+    expect(trace.availableAt(19.999)).toBe(true);
+    expect(trace.availableAt(20)).toBe(false);
+    expect(trace.availableAt(39.9)).toBe(false);
+    expect(trace.availableAt(40)).toBe(true);
+    expect(trace.capacityAt(55)).toBe(2);
+    expect(trace.spanSeconds).toBe(70);
+  });
+
+  it('finds the next unavailable and available instants at the tick edges', () => {
+    expect(trace.nextUnavailableAt(0)).toBe(20);
+    expect(trace.nextUnavailableAt(25)).toBe(25); // already unavailable: now
+    expect(trace.nextAvailableAt(20)).toBe(40);
+    expect(trace.nextAvailableAt(45)).toBe(45);
+    expect(trace.nextUnavailableAt(40)).toBe(60);
+    expect(trace.nextAvailableAt(60)).toBe(Number.POSITIVE_INFINITY); // last value holds
+    expect(trace.nextChangeAfter(0)).toBe(20);
+    expect(trace.nextChangeAfter(20)).toBe(40);
+    expect(trace.nextChangeAfter(60)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('counts capacity per slot (16-node traces)', () => {
+    expect(trace.nextAvailableAt(0, 1)).toBe(50); // only tick 5 holds 2 instances
+    expect(trace.nextUnavailableAt(50, 1)).toBe(60);
+  });
+
+  it('replays from an offset', () => {
+    const shifted = new AvailabilityTrace(trace.trace, 15);
+    expect(shifted.availableAt(0)).toBe(true); // trace time 15: tick 1
+    expect(shifted.nextUnavailableAt(0)).toBe(5); // tick 2 starts at trace time 20
+    expect(() => new AvailabilityTrace(trace.trace, 70)).toThrow(/\[0, 70\)/);
+  });
+
+  it('TracePreemption notices at unavailability and launches only when available', () => {
+    const p = new TracePreemption(trace);
+    const rng = createRng(1, 'unused');
+    expect(p.nextNoticeAt(0, 1000, rng, 0)).toBe(20);
+    expect(p.nextNoticeAt(0, 19, rng, 0)).toBe(Number.POSITIVE_INFINITY);
+    expect(p.nextLaunchAt(21, 0)).toBe(40);
+    expect(p.nextLaunchAt(0, 0)).toBe(0);
+  });
+});
+
+describe('parseAvailabilityTrace errors', () => {
+  it('names the source and field path', () => {
+    expect(() => parseAvailabilityTrace('{', 'x.json')).toThrow(/x.json: not valid JSON/);
+    expect(() =>
+      parseAvailabilityTrace(JSON.stringify({ metadata: {}, data: [1] }), 'x.json'),
+    ).toThrow('x.json: metadata.gap_seconds: expected a tick length in seconds > 0, got nothing');
+    expect(() =>
+      parseAvailabilityTrace(
+        JSON.stringify({ metadata: { gap_seconds: 5 }, data: [1, 0, -1] }),
+        'y.json',
+      ),
+    ).toThrow(AvailabilityTraceError);
+    expect(() =>
+      parseAvailabilityTrace(
+        JSON.stringify({ metadata: { gap_seconds: 5 }, data: [1, 'a'] }),
+        'y.json',
+      ),
+    ).toThrow(/y.json: data\[1\]: expected an integer >= 0/);
+  });
+});
+
+describe.skipIf(!HAVE_TRACES)('replay of a shared trace', () => {
+  const file = 'availability/1-node/aws-02-15-2023/us-east-1a_v100_1.json';
+
+  it(`reproduces ${file}'s available fraction and transitions exactly`, () => {
+    const raw = JSON.parse(readTrace(file)) as {
+      metadata: { gap_seconds: number };
+      data: number[];
+    };
+    const trace = new AvailabilityTrace(parseAvailabilityTrace(readTrace(file), file));
+    const gap = raw.metadata.gap_seconds;
+
+    // Walk the replay from change to change.
+    const transitions: number[] = [];
+    let availableSeconds = 0;
+    let t = 0;
+    while (t < trace.spanSeconds) {
+      const next = Math.min(trace.nextChangeAfter(t), trace.spanSeconds);
+      if (trace.availableAt(t)) availableSeconds += next - t;
+      if (next < trace.spanSeconds) transitions.push(next / gap);
+      t = next;
+    }
+
+    const expectedTransitions: number[] = [];
+    for (let k = 1; k < raw.data.length; k++) {
+      if (raw.data[k] !== raw.data[k - 1]) expectedTransitions.push(k);
+    }
+    const ones = raw.data.filter((v) => v === 1).length;
+    expect(transitions).toEqual(expectedTransitions);
+    expect(availableSeconds / trace.spanSeconds).toBe(ones / raw.data.length);
+    expect(transitions.length).toBeGreaterThan(10);
+  });
+});
