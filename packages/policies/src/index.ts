@@ -1,6 +1,10 @@
 /**
  * @synkti/policies — built-in scheduling policies and the registry for user-written ones.
- * The policies arrive with the cluster simulation (issue 4); this barrel is their one entry point.
  * @packageDocumentation
  */
-export {};
+
+export { cheapestPerWork, DecisionBuilder, typesFitting } from './decision-builder.js';
+export { greedySpot } from './greedy-spot.js';
+export { type OnDemandFallbackParams, onDemandFallback } from './on-demand-fallback.js';
+export { onDemandOnly } from './on-demand-only.js';
+export { createPolicy, listPolicies, type PolicyFactory, registerPolicy } from './registry.js';

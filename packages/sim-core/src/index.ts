@@ -12,6 +12,8 @@ export {
   InvalidCostError,
 } from './assignment/cost-matrix.js';
 export { solveAssignment } from './assignment/solve-assignment.js';
+export type { ResolvedTask } from './cluster/workload.js';
+export { resolveWorkload } from './cluster/workload.js';
 export {
   DEFAULT_PRIORITY,
   Engine,
@@ -56,3 +58,56 @@ export {
   TracePriceProcess,
   type TracePriceSelection,
 } from './market/spot-price-history.js';
+export { InvariantViolation } from './metrics/invariants.js';
+export { type RunResult, rawCostSavings, type SimEvent, savings } from './metrics/run-result.js';
+export { mean, quantile } from './metrics/stats.js';
+export {
+  type CheckpointOutcome,
+  type CheckpointThresholds,
+  type GraceCheckpointInput,
+  type GraceCheckpointPlan,
+  planGraceCheckpoint,
+} from './planning/checkpoint.js';
+export {
+  type Destination,
+  type DisplacedTask,
+  MIGRATION_PLANNERS,
+  type MigrationPlanner,
+  type PlannedMove,
+  planMigrations,
+  transferSeconds,
+} from './planning/migration.js';
+export {
+  type Decisions,
+  type InstanceState,
+  type InstanceView,
+  type LaunchRequest,
+  type Market,
+  type Placement,
+  PolicyDecisionError,
+  type SchedulingPolicy,
+  type SimulationView,
+  type TaskStatus,
+  type TaskView,
+} from './policy.js';
+export type {
+  CheckpointSpec,
+  Distribution,
+  InstanceTypeSpec,
+  PreemptionSpec,
+  Scenario,
+  SpotPriceSpec,
+  TaskKind,
+  TaskSpec,
+  WorkloadGenerator,
+  WorkloadSpec,
+} from './scenario.js';
+export {
+  DEFAULT_SPOT_SHARE,
+  MB_PER_SECOND_PER_GBPS,
+  type ResolvedInstanceType,
+  type ResolvedScenario,
+  resolveScenario,
+  ScenarioError,
+} from './scenario-resolve.js';
+export { type SimulateOptions, simulate } from './simulate.js';

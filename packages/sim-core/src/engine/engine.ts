@@ -71,6 +71,11 @@ export class Engine {
     return this.#fired;
   }
 
+  /** Time of the next pending event, seconds; Infinity when none. Amortised O(log n). */
+  get nextEventTime(): number {
+    return this.#queue.peek()?.time ?? Number.POSITIVE_INFINITY;
+  }
+
   /** Number of pending (not cancelled) events. */
   get pending(): number {
     return this.#queue.size;

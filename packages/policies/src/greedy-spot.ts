@@ -1,0 +1,25 @@
+/**
+ * `greedy-spot`: always spot. A pending task goes to existing spot capacity with room for it
+ * (first fit in launch order), else to a new spot instance of the type with the lowest current
+ * spot price per unit of work among those that fit it and can be launched now. When no spot can
+ * be launched (trace unavailability), the task waits.
+ */
+
+import type { SchedulingPolicy, SimulationView } from '@synkti/sim-core';
+import { cheapestPerWork, DecisionBuilder, typesFitting } from './decision-builder.js';
+
+export function greedySpot(): SchedulingPolicy {
+  return {
+    name: 'greedy-spot',
+    decide(view: SimulationView) {
+      const b = new DecisionBuilder(view);
+      for (const task of view.pendingTasks()) {
+        if (b.placeOnExisting(task, 'spot')) continue;
+        const candidates = typesFitting(view, task).filter((t) => view.spotAvailable(t.name));
+        const type = cheapestPerWork(candidates, (t) => view.spotPricePerHour(t.name));
+        if (type) b.launchFor(task, type, 'spot');
+      }
+      return b.build();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/** An instance's mutable state inside a run. */
+
+import type { EventHandle } from '../engine/engine.js';
+import type { PriceProcess } from '../market/price-process.js';
+import type { InstanceView, InstanceState as Lifecycle, Market } from '../policy.js';
+import type { ResolvedInstanceType } from '../scenario-resolve.js';
+import type { TaskState } from './task-state.js';
+
+export class InstanceState implements InstanceView {
+  state: Lifecycle = 'booting';
+  /** Memory used or reserved by its tasks, MB. */
+  usedMemoryMb = 0;
+  readonly tasks = new Set<TaskState>();
+  /** Termination or release time, seconds; undefined while live. */
+  endedAt: number | undefined;
+  readonly events: EventHandle[] = [];
+  idleEvent: EventHandle | undefined;
+  #taskIds: string[] | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly type: ResolvedInstanceType,
+    readonly market: Market,
+    readonly launchedAt: number,
+    readonly readyAt: number,
+    /** The price this instance pays, $/hour. */
+    readonly price: PriceProcess,
+    /** Its slot in the spot pool of its type (trace capacity), 0 for on-demand. */
+    readonly slot: number,
+  ) {}
+
+  get freeMemoryMb(): number {
+    return this.type.gpuMemoryMb - this.usedMemoryMb;
+  }
+
+  get taskIds(): readonly string[] {
+    this.#taskIds ??= [...this.tasks].map((t) => t.id);
+    return this.#taskIds;
+  }
+
+  get live(): boolean {
+    return this.state === 'booting' || this.state === 'running' || this.state === 'notified';
+  }
+
+  /** Accepts new tasks: booting or running (not notified, not ended). */
+  get accepting(): boolean {
+    return this.state === 'booting' || this.state === 'running';
+  }
+
+  add(task: TaskState): void {
+    this.tasks.add(task);
+    this.usedMemoryMb += task.memoryMb;
+    this.#taskIds = undefined;
+  }
+
+  remove(task: TaskState): void {
+    if (!this.tasks.delete(task)) return;
+    this.usedMemoryMb -= task.memoryMb;
+    if (this.tasks.size === 0) this.usedMemoryMb = 0; // no drift from float sums
+    this.#taskIds = undefined;
+  }
+}

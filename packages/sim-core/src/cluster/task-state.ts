@@ -1,0 +1,144 @@
+/**
+ * A task's mutable state inside a run, and the progress arithmetic with periodic checkpoints.
+ *
+ * While computing, a task with periodic checkpoints alternates I seconds of work with a pause of
+ * C = stateMb / storage bandwidth seconds while its checkpoint is written; progress is retained
+ * at the end of each pause. Without checkpoints it computes continuously. Progress is computed
+ * in closed form from the time it started computing, so no per-checkpoint events are needed.
+ */
+
+import type { EventHandle } from '../engine/engine.js';
+import type { Market, TaskStatus, TaskView } from '../policy.js';
+import type { InstanceState } from './instance-state.js';
+import type { ResolvedTask } from './workload.js';
+
+/** Periodic checkpoint timing of a running task. */
+interface Cycle {
+  /** Work interval I, wall seconds. */
+  readonly intervalSeconds: number;
+  /** Checkpoint pause C, wall seconds. */
+  readonly pauseSeconds: number;
+}
+
+export class TaskState implements TaskView {
+  status: TaskStatus = 'pending';
+  arrived = false;
+  /** Retained progress when the current computing stretch began, work-seconds. */
+  baseProgress = 0;
+  /** Progress saved by periodic checkpoints, work-seconds. */
+  lastCheckpoint = 0;
+  /** Wall time the current computing stretch began; undefined when not computing. */
+  runningSince: number | undefined;
+  /** Work-seconds per wall-second of the current instance. */
+  speed = 0;
+  instance: InstanceState | undefined;
+  /** The instance it last computed on (for the restart overhead). */
+  lastInstanceId: string | undefined;
+  lastMarket: Market | undefined;
+  /** Event that starts computing (after boot, transfer, overhead). */
+  startEvent: EventHandle | undefined;
+  completionEvent: EventHandle | undefined;
+  /** Time its saved state is readable from storage, seconds. */
+  stateReadyAt = 0;
+  /** Whether resuming needs the state restored (kept progress > 0 and not moved directly). */
+  needsRestore = false;
+  preemptions = 0;
+  /** When it was displaced, until it computes again (for migration downtime). */
+  displacedAt: number | undefined;
+  completedAt: number | undefined;
+  readonly #cycle: Cycle | undefined;
+
+  constructor(
+    readonly spec: ResolvedTask,
+    storageMBps: number,
+  ) {
+    const interval = spec.checkpointIntervalSeconds;
+    this.#cycle =
+      interval === undefined
+        ? undefined
+        : { intervalSeconds: interval, pauseSeconds: spec.stateMb / storageMBps };
+  }
+
+  get id(): string {
+    return this.spec.id;
+  }
+  get kind(): string {
+    return this.spec.kind;
+  }
+  get workSeconds(): number {
+    return this.spec.workSeconds;
+  }
+  get memoryMb(): number {
+    return this.spec.memoryMb;
+  }
+  get stateMb(): number {
+    return this.spec.stateMb;
+  }
+  get arrivalSeconds(): number {
+    return this.spec.arrivalSeconds;
+  }
+  get deadlineSeconds(): number | undefined {
+    return this.spec.deadlineSeconds;
+  }
+  get instanceId(): string | undefined {
+    return this.instance?.id;
+  }
+
+  /** Set by the simulation so views can read progress "now". */
+  clock: () => number = () => 0;
+
+  progressSeconds(): number {
+    return this.progressAt(this.clock());
+  }
+
+  /** Retained progress at wall time t (≥ runningSince), work-seconds, capped at the work. */
+  progressAt(t: number): number {
+    if (this.status === 'completed') return this.spec.workSeconds;
+    if (this.runningSince === undefined) return this.baseProgress;
+    const elapsed = Math.max(0, t - this.runningSince);
+    let run = elapsed;
+    const c = this.#cycle;
+    if (c !== undefined) {
+      const period = c.intervalSeconds + c.pauseSeconds;
+      const cycles = Math.floor(elapsed / period);
+      run = cycles * c.intervalSeconds + Math.min(elapsed - cycles * period, c.intervalSeconds);
+    }
+    return Math.min(this.spec.workSeconds, this.baseProgress + this.speed * run);
+  }
+
+  /** Progress saved by the last completed periodic checkpoint at wall time t. */
+  checkpointAt(t: number): number {
+    const c = this.#cycle;
+    if (c === undefined || this.runningSince === undefined) return this.lastCheckpoint;
+    const period = c.intervalSeconds + c.pauseSeconds;
+    const cycles = Math.floor(Math.max(0, t - this.runningSince) / period);
+    if (cycles === 0) return this.lastCheckpoint;
+    return Math.min(
+      this.spec.workSeconds,
+      this.baseProgress + this.speed * cycles * c.intervalSeconds,
+    );
+  }
+
+  /** Wall time at which a stretch starting now at `speed` from baseProgress completes. */
+  completionTime(startSeconds: number, speed: number): number {
+    const remaining = (this.spec.workSeconds - this.baseProgress) / speed;
+    const c = this.#cycle;
+    if (c === undefined) return startSeconds + remaining;
+    // Full work+checkpoint cycles before the last stretch, which needs no checkpoint after it.
+    const cycles = Math.max(0, Math.ceil(remaining / c.intervalSeconds) - 1);
+    return (
+      startSeconds +
+      cycles * (c.intervalSeconds + c.pauseSeconds) +
+      (remaining - cycles * c.intervalSeconds)
+    );
+  }
+
+  /** Stops computing at t: folds progress and checkpoints into the base. */
+  stopAt(t: number): void {
+    if (this.runningSince === undefined) return;
+    const progress = this.progressAt(t);
+    this.lastCheckpoint = this.checkpointAt(t);
+    this.baseProgress = progress;
+    this.runningSince = undefined;
+  }
+}

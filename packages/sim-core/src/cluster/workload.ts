@@ -1,0 +1,149 @@
+/** Workload: the scenario's task list, or tasks drawn from its seeded `workload` stream. */
+
+import { createRng, type Rng } from '../engine/rng.js';
+import type { Distribution, TaskSpec, WorkloadGenerator, WorkloadSpec } from '../scenario.js';
+import { check } from '../scenario-resolve.js';
+
+/** A task with every default filled in. */
+export interface ResolvedTask {
+  readonly id: string;
+  readonly kind: string;
+  readonly workSeconds: number;
+  readonly memoryMb: number;
+  readonly stateMb: number;
+  readonly arrivalSeconds: number;
+  readonly deadlineSeconds: number | undefined;
+  readonly checkpointIntervalSeconds: number | undefined;
+}
+
+function draw(d: Distribution, rng: Rng, path: string): number {
+  switch (d.dist) {
+    case 'constant':
+      check(Number.isFinite(d.value), `${path}.value`, 'a finite number', d.value);
+      return d.value;
+    case 'uniform':
+      check(
+        Number.isFinite(d.min) && Number.isFinite(d.max) && d.min <= d.max,
+        path,
+        'finite min <= max',
+        d,
+      );
+      return rng.uniform(d.min, d.max);
+    case 'lognormal':
+      check(d.median > 0 && d.sigma >= 0, path, 'median > 0 and sigma >= 0', d);
+      return d.median * Math.exp(d.sigma * rng.normal());
+    default:
+      return check(false, `${path}.dist`, '"constant", "uniform" or "lognormal"', d) as never;
+  }
+}
+
+function generate(g: WorkloadGenerator, seed: string | number): TaskSpec[] {
+  const path = 'workload.generate';
+  check(Number.isInteger(g.count) && g.count >= 0, `${path}.count`, 'an integer >= 0', g.count);
+  const rng = createRng(seed, 'workload');
+  const kinds = Object.entries(g.kinds ?? { batch: 1 });
+  const totalWeight = kinds.reduce((s, [, w]) => s + w, 0);
+  check(
+    kinds.every(([, w]) => w >= 0) && totalWeight > 0,
+    `${path}.kinds`,
+    'non-negative weights with a positive sum',
+    g.kinds,
+  );
+  const tasks: TaskSpec[] = [];
+  for (let k = 0; k < g.count; k++) {
+    // A fixed number of draws per task, in a fixed order, so task k is the same whatever
+    // fields later tasks use.
+    const arrivalHours = draw(g.arrivalHours, rng, `${path}.arrivalHours`);
+    const workHours = draw(g.workHours, rng, `${path}.workHours`);
+    const memoryMb = draw(g.memoryMb, rng, `${path}.memoryMb`);
+    const state = g.stateMb;
+    const stateMb =
+      'dist' in state
+        ? draw(state, rng, `${path}.stateMb`)
+        : Math.min(state.perWorkHourMb * workHours, state.maxMb);
+    let u = rng.next() * totalWeight;
+    let kind = (kinds[kinds.length - 1] as [string, number])[0];
+    for (const [name, w] of kinds) {
+      if (u < w) {
+        kind = name;
+        break;
+      }
+      u -= w;
+    }
+    const arrivalSeconds = Math.max(0, arrivalHours * 3600);
+    const workSeconds = workHours * 3600;
+    tasks.push({
+      id: `t${k}`,
+      kind,
+      workSeconds,
+      memoryMb,
+      stateMb: Math.max(0, stateMb),
+      arrivalSeconds,
+      ...(g.deadlineSlack !== undefined
+        ? { deadlineSeconds: arrivalSeconds + g.deadlineSlack * workSeconds }
+        : {}),
+      ...(kind === 'training' && g.trainingCheckpointIntervalSeconds !== undefined
+        ? { checkpointIntervalSeconds: g.trainingCheckpointIntervalSeconds }
+        : {}),
+    });
+  }
+  return tasks;
+}
+
+/**
+ * The run's tasks, in workload order, defaults filled and every field checked. Generated
+ * workloads draw only from `createRng(seed, 'workload')`, so they are identical across policies
+ * and planners for the same seed.
+ * @throws ScenarioError naming the bad field, e.g. `workload.tasks[3].memoryMb`.
+ */
+export function resolveWorkload(spec: WorkloadSpec, seed: string | number): ResolvedTask[] {
+  const fromList = 'tasks' in spec;
+  const list = fromList ? spec.tasks : generate(spec.generate, seed);
+  check(Array.isArray(list), 'workload.tasks', 'a list of tasks', list);
+  const ids = new Set<string>();
+  return list.map((t, k) => {
+    const path = fromList ? `workload.tasks[${k}]` : `workload.generate (task ${k})`;
+    const id = t.id ?? `t${k}`;
+    check(!ids.has(id), `${path}.id`, 'an id not used before', id);
+    ids.add(id);
+    check(
+      t.workSeconds > 0 && Number.isFinite(t.workSeconds),
+      `${path}.workSeconds`,
+      'seconds > 0',
+      t.workSeconds,
+    );
+    check(t.memoryMb > 0 && Number.isFinite(t.memoryMb), `${path}.memoryMb`, 'MB > 0', t.memoryMb);
+    check(t.stateMb >= 0 && Number.isFinite(t.stateMb), `${path}.stateMb`, 'MB >= 0', t.stateMb);
+    const arrivalSeconds = t.arrivalSeconds ?? 0;
+    check(
+      arrivalSeconds >= 0 && Number.isFinite(arrivalSeconds),
+      `${path}.arrivalSeconds`,
+      'seconds >= 0',
+      arrivalSeconds,
+    );
+    const deadline = t.deadlineSeconds;
+    check(
+      deadline === undefined || (Number.isFinite(deadline) && deadline > arrivalSeconds),
+      `${path}.deadlineSeconds`,
+      'seconds after arrivalSeconds',
+      deadline,
+    );
+    const interval = t.checkpointIntervalSeconds;
+    check(
+      interval === undefined || (interval > 0 && Number.isFinite(interval)),
+      `${path}.checkpointIntervalSeconds`,
+      'seconds > 0',
+      interval,
+    );
+    return {
+      id,
+      kind: t.kind ?? 'batch',
+      workSeconds: t.workSeconds,
+      memoryMb: t.memoryMb,
+      stateMb: t.stateMb,
+      arrivalSeconds,
+      deadlineSeconds: deadline,
+      checkpointIntervalSeconds: interval,
+    };
+  });
+}

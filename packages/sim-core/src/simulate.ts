@@ -1,0 +1,760 @@
+/**
+ * `simulate`: one seeded run of a scenario under a policy and a migration planner.
+ *
+ * Randomness (common random numbers): the workload draws from stream `workload`, each spot
+ * price from `prices/<type>`, and the k-th spot instance launched of a type from
+ * `preemptions/<type>/<k>`. Runs that differ only in policy or planner therefore see the same
+ * tasks, the same prices and the same preemption draws for corresponding instances.
+ *
+ * Event priorities at equal times: state changes (arrivals, boots, starts, completions,
+ * notices, detections, terminations) first, in scheduling order; then policy decisions; then
+ * idle releases — so a decision sees every change of its instant, and an instance freed at t
+ * can take a pending task at t before it is released.
+ */
+
+import { InstanceState } from './cluster/instance-state.js';
+import { TaskState } from './cluster/task-state.js';
+import { type ResolvedTask, resolveWorkload } from './cluster/workload.js';
+import { Engine } from './engine/engine.js';
+import { createRng } from './engine/rng.js';
+import { AvailabilityTrace } from './market/availability-trace.js';
+import { OuPriceProcess } from './market/ou-price.js';
+import {
+  PoissonPreemption,
+  type PreemptionProcess,
+  PriceSensitivePreemption,
+  TracePreemption,
+} from './market/preemption.js';
+import { ConstantPrice, integrateCostUsd, type PriceProcess } from './market/price-process.js';
+import { TracePriceProcess } from './market/spot-price-history.js';
+import { checkInvariants, type InvariantMemory } from './metrics/invariants.js';
+import type { RunResult, SimEvent } from './metrics/run-result.js';
+import { mean, quantile } from './metrics/stats.js';
+import { planGraceCheckpoint } from './planning/checkpoint.js';
+import { type DisplacedTask, type MigrationPlanner, planMigrations } from './planning/migration.js';
+import {
+  type Decisions,
+  type InstanceView,
+  type Market,
+  PolicyDecisionError,
+  type SchedulingPolicy,
+  type SimulationView,
+  type TaskView,
+} from './policy.js';
+import type { Scenario } from './scenario.js';
+import {
+  MB_PER_SECOND_PER_GBPS,
+  type ResolvedInstanceType,
+  type ResolvedScenario,
+  resolveScenario,
+} from './scenario-resolve.js';
+
+/** Options of one run. */
+export interface SimulateOptions {
+  readonly policy: SchedulingPolicy;
+  readonly migration: MigrationPlanner;
+  /** Scenario seed: names every random stream. */
+  readonly seed: string | number;
+  /** Keep the event log in the result. Default false. */
+  readonly recordEvents?: boolean;
+  /** Check the model's invariants after every event (slow). Default false. */
+  readonly checkInvariants?: boolean;
+}
+
+const P_STATE = 0;
+const P_DECIDE = 10;
+const P_IDLE = 20;
+
+/** Market state of one instance type: its spot price and preemption process. */
+interface TypeMarket {
+  readonly type: ResolvedInstanceType;
+  readonly spotPrice: PriceProcess;
+  readonly onDemandPrice: PriceProcess;
+  readonly preemption: PreemptionProcess;
+  /** Spot instances launched so far (names the preemption streams). */
+  spotLaunched: number;
+  /** Live spot instances (their slots). */
+  readonly spotSlots: Set<number>;
+}
+
+function buildMarket(type: ResolvedInstanceType, seed: string | number): TypeMarket {
+  const sp = type.spotPrice;
+  let spotPrice: PriceProcess;
+  if (sp.kind === 'ou') {
+    spotPrice = new OuPriceProcess(
+      {
+        meanPerHour: sp.meanPerHour,
+        theta: sp.theta,
+        sigma: sp.sigma,
+        ...(sp.initialPerHour !== undefined ? { initialPerHour: sp.initialPerHour } : {}),
+        floorPerHour: sp.floorPerHour ?? 0,
+        capPerHour: sp.capPerHour ?? type.onDemandPerHour,
+      },
+      sp.stepSeconds ?? 300,
+      createRng(seed, `prices/${type.name}`),
+    );
+  } else if (sp.kind === 'constant') {
+    spotPrice = new ConstantPrice(sp.perHour);
+  } else {
+    spotPrice = new TracePriceProcess(sp.records, {
+      instanceType: sp.instanceType ?? type.name,
+      availabilityZone: sp.availabilityZone,
+      ...(sp.productDescription !== undefined ? { productDescription: sp.productDescription } : {}),
+      ...(sp.startSeconds !== undefined ? { startSeconds: sp.startSeconds } : {}),
+    });
+  }
+  const pp = type.preemption;
+  let preemption: PreemptionProcess;
+  if (pp.kind === 'trace') {
+    preemption = new TracePreemption(new AvailabilityTrace(pp.trace, pp.offsetSeconds ?? 0));
+  } else if ((pp.priceSensitivity ?? 0) !== 0) {
+    const mu =
+      sp.kind === 'ou' ? sp.meanPerHour : (spotPrice.minPerHour + spotPrice.maxPerHour) / 2;
+    preemption = new PriceSensitivePreemption(
+      pp.ratePerHour ?? 0.05,
+      pp.priceSensitivity ?? 0,
+      spotPrice,
+      mu,
+    );
+  } else {
+    preemption = new PoissonPreemption(pp.ratePerHour ?? 0.05);
+  }
+  return {
+    type,
+    spotPrice,
+    onDemandPrice: new ConstantPrice(type.onDemandPerHour),
+    preemption,
+    spotLaunched: 0,
+    spotSlots: new Set(),
+  };
+}
+
+/**
+ * Runs `scenario` once. Deterministic: the same scenario, options and seed give an identical
+ * result.
+ *
+ * @throws ScenarioError on an invalid scenario (before anything runs).
+ * @throws EventFailedError wrapping a PolicyDecisionError when the policy returns an invalid
+ * decision, or an InvariantViolation when `checkInvariants` finds one.
+ */
+export function simulate(scenario: Scenario, options: SimulateOptions): RunResult {
+  const resolved = resolveScenario(scenario);
+  const workload = resolveWorkload(scenario.workload, options.seed);
+  return new Run(resolved, workload, options).execute();
+}
+
+class Run implements SimulationView {
+  readonly engine = new Engine();
+  readonly horizonSeconds: number;
+  readonly instanceTypes: readonly ResolvedInstanceType[];
+  readonly restartOverheadSeconds: number;
+  readonly #markets = new Map<string, TypeMarket>();
+  readonly #tasks: TaskState[];
+  readonly #tasksById = new Map<string, TaskState>();
+  readonly #pending = new Set<TaskState>();
+  readonly #instances: InstanceState[] = [];
+  readonly #instancesById = new Map<string, InstanceState>();
+  readonly #live = new Set<InstanceState>();
+  #liveCache: InstanceState[] | undefined;
+  #decisionScheduled = false;
+  readonly #events: SimEvent[] | undefined;
+  readonly #downtimes: number[] = [];
+  readonly #completionTimes: number[] = [];
+  #preemptions = 0;
+  #full = 0;
+  #partial = 0;
+  #restarts = 0;
+  #lostSeconds = 0;
+  #migrations = 0;
+
+  constructor(
+    readonly scenario: ResolvedScenario,
+    workload: readonly ResolvedTask[],
+    readonly options: SimulateOptions,
+  ) {
+    this.horizonSeconds = scenario.horizonSeconds;
+    this.instanceTypes = scenario.instanceTypes;
+    this.restartOverheadSeconds = scenario.restartOverheadSeconds;
+    for (const t of scenario.instanceTypes) this.#markets.set(t.name, buildMarket(t, options.seed));
+    const storageMBps = scenario.checkpoint.storageBandwidthGbps * MB_PER_SECOND_PER_GBPS;
+    const clock = () => this.engine.now;
+    this.#tasks = workload.map((spec) => {
+      const task = new TaskState(spec, storageMBps);
+      task.clock = clock;
+      this.#tasksById.set(task.id, task);
+      return task;
+    });
+    this.#events = options.recordEvents ? [] : undefined;
+  }
+
+  get now(): number {
+    return this.engine.now;
+  }
+
+  // ---- SimulationView ----------------------------------------------------------------------
+
+  pendingTasks(): readonly TaskView[] {
+    return [...this.#pending].sort(
+      (a, b) => a.arrivalSeconds - b.arrivalSeconds || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+  }
+
+  liveInstances(): readonly InstanceView[] {
+    this.#liveCache ??= [...this.#live];
+    return this.#liveCache;
+  }
+
+  spotPricePerHour(typeName: string): number {
+    return this.#market(typeName).spotPrice.priceAt(this.now);
+  }
+
+  spotAvailable(typeName: string): boolean {
+    const m = this.#market(typeName);
+    return m.preemption.nextLaunchAt(this.now, this.#freeSlot(m)) <= this.now;
+  }
+
+  task(id: string): TaskView | undefined {
+    return this.#tasksById.get(id);
+  }
+
+  instance(id: string): InstanceView | undefined {
+    return this.#instancesById.get(id);
+  }
+
+  #market(typeName: string): TypeMarket {
+    const m = this.#markets.get(typeName);
+    if (m === undefined) {
+      throw new PolicyDecisionError(
+        this.options.policy.name,
+        `unknown instance type "${typeName}"; known: ${[...this.#markets.keys()].join(', ')}`,
+      );
+    }
+    return m;
+  }
+
+  #freeSlot(m: TypeMarket): number {
+    let slot = 0;
+    while (m.spotSlots.has(slot)) slot++;
+    return slot;
+  }
+
+  // ---- the run -----------------------------------------------------------------------------
+
+  execute(): RunResult {
+    const { engine } = this;
+    for (const task of this.#tasks) {
+      if (task.arrivalSeconds > this.horizonSeconds) continue;
+      engine.scheduleAt(
+        task.arrivalSeconds,
+        () => this.#arrive(task),
+        `arrival ${task.id}`,
+        P_STATE,
+      );
+    }
+    const tick = this.scenario.policyTickSeconds;
+    if (tick !== undefined) {
+      const onTick = (): void => {
+        this.#policyMoves();
+        this.#requestDecision();
+        if (this.now + tick <= this.horizonSeconds)
+          engine.schedule(tick, onTick, 'policy tick', P_STATE);
+      };
+      engine.scheduleAt(Math.min(tick, this.horizonSeconds), onTick, 'policy tick', P_STATE);
+    }
+    if (this.options.checkInvariants) {
+      const memory: InvariantMemory = { lastTime: 0, lastCostUsd: 0 };
+      while (engine.nextEventTime <= this.horizonSeconds) {
+        engine.step();
+        checkInvariants(
+          this.now,
+          this.#tasks,
+          this.#instances,
+          this.#accruedCost(this.now),
+          memory,
+        );
+      }
+    }
+    engine.run(this.horizonSeconds);
+    return this.#result();
+  }
+
+  #log(
+    kind: SimEvent['kind'],
+    task?: TaskState,
+    instance?: InstanceState,
+    detail?: SimEvent['detail'],
+  ): void {
+    if (this.#events === undefined) return;
+    this.#events.push({
+      t: this.now,
+      kind,
+      ...(task ? { task: task.id } : {}),
+      ...(instance ? { instance: instance.id } : {}),
+      ...(detail ? { detail } : {}),
+    });
+  }
+
+  #arrive(task: TaskState): void {
+    task.arrived = true;
+    this.#pending.add(task);
+    this.#log('arrival', task);
+    this.#requestDecision();
+  }
+
+  #requestDecision(): void {
+    if (this.#decisionScheduled || this.#pending.size === 0) return;
+    this.#decisionScheduled = true;
+    this.engine.schedule(0, () => this.#decide(), 'policy decision', P_DECIDE);
+  }
+
+  #decide(): void {
+    this.#decisionScheduled = false;
+    if (this.#pending.size === 0) return;
+    const decisions = this.options.policy.decide(this);
+    this.#apply(decisions);
+  }
+
+  #apply(d: Decisions): void {
+    const policy = this.options.policy.name;
+    const launched: (InstanceState | undefined)[] = [];
+    for (const [k, req] of (d.launches ?? []).entries()) {
+      const m = this.#market(req.instanceType);
+      if (req.market !== 'spot' && req.market !== 'on-demand') {
+        throw new PolicyDecisionError(
+          policy,
+          `launches[${k}].market must be "spot" or "on-demand", got ${String(req.market)}`,
+        );
+      }
+      launched.push(this.#launch(m, req.market));
+    }
+    for (const [k, p] of (d.placements ?? []).entries()) {
+      const task = this.#tasksById.get(p.taskId);
+      if (task === undefined || !this.#pending.has(task)) {
+        throw new PolicyDecisionError(
+          policy,
+          `placements[${k}]: task "${p.taskId}" is not pending`,
+        );
+      }
+      let inst: InstanceState | undefined;
+      if ('launchIndex' in p) {
+        if (!(p.launchIndex >= 0 && p.launchIndex < launched.length)) {
+          throw new PolicyDecisionError(
+            policy,
+            `placements[${k}].launchIndex ${p.launchIndex} names no launch`,
+          );
+        }
+        inst = launched[p.launchIndex];
+        if (inst === undefined) continue; // spot launch refused: the task stays pending
+      } else {
+        inst = this.#instancesById.get(p.instanceId);
+        if (inst === undefined || !inst.accepting) {
+          throw new PolicyDecisionError(
+            policy,
+            `placements[${k}]: instance "${p.instanceId}" is ${inst ? inst.state : 'unknown'}, not booting or running`,
+          );
+        }
+      }
+      if (task.memoryMb > inst.freeMemoryMb + 1e-9) {
+        throw new PolicyDecisionError(
+          policy,
+          `placements[${k}]: task "${task.id}" needs ${task.memoryMb} MB, instance "${inst.id}" has ${inst.freeMemoryMb} MB free`,
+        );
+      }
+      this.#pending.delete(task);
+      this.#assign(task, inst, this.#resumeTime(task, inst, this.now));
+    }
+    for (const id of d.releases ?? []) {
+      const inst = this.#instancesById.get(id);
+      if (inst === undefined || !inst.accepting || inst.tasks.size > 0) {
+        throw new PolicyDecisionError(
+          policy,
+          `release of "${id}": only idle booting or running instances can be released`,
+        );
+      }
+      this.#end(inst, 'released');
+    }
+    // Launches nobody used become idle and follow the idle-release rule.
+    for (const inst of launched) if (inst && inst.tasks.size === 0) this.#scheduleIdle(inst);
+  }
+
+  #launch(m: TypeMarket, market: Market): InstanceState | undefined {
+    const now = this.now;
+    let slot = 0;
+    if (market === 'spot') {
+      slot = this.#freeSlot(m);
+      const next = m.preemption.nextLaunchAt(now, slot);
+      if (next > now) {
+        this.#log('launch-refused', undefined, undefined, { type: m.type.name });
+        // Ask the policy again when spot capacity returns.
+        if (Number.isFinite(next) && next <= this.horizonSeconds) {
+          this.engine.scheduleAt(next, () => this.#requestDecision(), 'spot available', P_STATE);
+        }
+        return undefined;
+      }
+    }
+    const id = `i${this.#instances.length}`;
+    const price = market === 'spot' ? m.spotPrice : m.onDemandPrice;
+    const inst = new InstanceState(id, m.type, market, now, now + m.type.bootSeconds, price, slot);
+    this.#instances.push(inst);
+    this.#instancesById.set(id, inst);
+    this.#live.add(inst);
+    this.#liveCache = undefined;
+    this.#log('launch', undefined, inst, { market, type: m.type.name });
+    inst.events.push(
+      this.engine.scheduleAt(
+        inst.readyAt,
+        () => {
+          if (inst.state === 'booting') inst.state = 'running';
+          this.#log('ready', undefined, inst);
+        },
+        `ready ${id}`,
+        P_STATE,
+      ),
+    );
+    if (market === 'spot') {
+      m.spotSlots.add(slot);
+      const rng = createRng(this.options.seed, `preemptions/${m.type.name}/${m.spotLaunched++}`);
+      const noticeAt = m.preemption.nextNoticeAt(now, this.horizonSeconds, rng, slot);
+      if (noticeAt <= this.horizonSeconds) {
+        inst.events.push(
+          this.engine.scheduleAt(noticeAt, () => this.#notice(inst), `notice ${id}`, P_STATE),
+        );
+      }
+    }
+    return inst;
+  }
+
+  /** When a task placed on `inst` at `t` starts computing (boot, state restore, overhead). */
+  #resumeTime(task: TaskState, inst: InstanceState, t: number): number {
+    let start = Math.max(t, inst.readyAt, task.stateReadyAt);
+    if (task.needsRestore) start += task.stateMb / inst.type.networkMBps;
+    if (task.lastInstanceId !== undefined && task.lastInstanceId !== inst.id) {
+      start += this.restartOverheadSeconds;
+    }
+    return start;
+  }
+
+  #assign(task: TaskState, inst: InstanceState, startAt: number): void {
+    if (inst.idleEvent) {
+      this.engine.cancel(inst.idleEvent);
+      inst.idleEvent = undefined;
+    }
+    inst.add(task);
+    task.instance = inst;
+    task.status = 'assigned';
+    this.#log('place', task, inst, { startAt });
+    task.startEvent = this.engine.scheduleAt(
+      startAt,
+      () => this.#start(task),
+      `start ${task.id}`,
+      P_STATE,
+    );
+  }
+
+  #start(task: TaskState): void {
+    const inst = task.instance as InstanceState;
+    task.startEvent = undefined;
+    task.status = 'running';
+    task.runningSince = this.now;
+    task.speed = inst.type.speed;
+    task.needsRestore = false;
+    task.lastInstanceId = inst.id;
+    task.lastMarket = inst.market;
+    if (task.displacedAt !== undefined) {
+      this.#downtimes.push(this.now - task.displacedAt);
+      task.displacedAt = undefined;
+    }
+    this.#log('start', task, inst);
+    const done = task.completionTime(this.now, task.speed);
+    if (done <= this.horizonSeconds) {
+      task.completionEvent = this.engine.scheduleAt(
+        done,
+        () => this.#complete(task),
+        `complete ${task.id}`,
+        P_STATE,
+      );
+    }
+  }
+
+  #complete(task: TaskState): void {
+    const inst = task.instance as InstanceState;
+    task.completionEvent = undefined;
+    task.runningSince = undefined;
+    task.baseProgress = task.workSeconds;
+    task.status = 'completed';
+    task.completedAt = this.now;
+    task.instance = undefined;
+    inst.remove(task);
+    this.#completionTimes.push(this.now - task.arrivalSeconds);
+    this.#log('complete', task, inst);
+    if (inst.tasks.size === 0) this.#scheduleIdle(inst);
+    this.#requestDecision();
+  }
+
+  #scheduleIdle(inst: InstanceState): void {
+    if (!inst.accepting || inst.idleEvent) return;
+    inst.idleEvent = this.engine.schedule(
+      this.scenario.idleReleaseSeconds,
+      () => {
+        inst.idleEvent = undefined;
+        if (inst.accepting && inst.tasks.size === 0) this.#end(inst, 'released');
+      },
+      `idle ${inst.id}`,
+      P_IDLE,
+    );
+  }
+
+  #end(inst: InstanceState, state: 'released' | 'terminated'): void {
+    inst.state = state;
+    inst.endedAt = this.now;
+    for (const e of inst.events) this.engine.cancel(e);
+    if (inst.idleEvent) this.engine.cancel(inst.idleEvent);
+    this.#live.delete(inst);
+    this.#liveCache = undefined;
+    if (inst.market === 'spot') this.#markets.get(inst.type.name)?.spotSlots.delete(inst.slot);
+    this.#log(state === 'released' ? 'release' : 'terminate', undefined, inst);
+  }
+
+  #notice(inst: InstanceState): void {
+    this.#preemptions++;
+    inst.state = 'notified';
+    if (inst.idleEvent) {
+      this.engine.cancel(inst.idleEvent);
+      inst.idleEvent = undefined;
+    }
+    this.#log('notice', undefined, inst, { price: inst.price.priceAt(this.now) });
+    const { gracePeriodSeconds, detectionLatencySeconds } = this.scenario;
+    this.engine.schedule(
+      detectionLatencySeconds,
+      () => this.#detect(inst),
+      `detect ${inst.id}`,
+      P_STATE,
+    );
+    this.engine.schedule(
+      gracePeriodSeconds,
+      () => this.#end(inst, 'terminated'),
+      `terminate ${inst.id}`,
+      P_STATE,
+    );
+  }
+
+  /** The orchestrator learns of a notice: checkpoint, migrate, hand the rest to the policy. */
+  #detect(inst: InstanceState): void {
+    const now = this.now;
+    const window = this.scenario.gracePeriodSeconds - this.scenario.detectionLatencySeconds;
+    this.#log('detect', undefined, inst);
+    const computing: TaskState[] = [];
+    const displaced: TaskState[] = [];
+    for (const task of [...inst.tasks].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      task.preemptions++;
+      task.displacedAt ??= now;
+      if (task.status === 'running') {
+        if (task.completionEvent) this.engine.cancel(task.completionEvent);
+        task.completionEvent = undefined;
+        task.stopAt(now);
+        computing.push(task);
+      } else if (task.startEvent) {
+        // Not computing yet (waiting for boot or restore): its state is still in storage.
+        this.engine.cancel(task.startEvent);
+        task.startEvent = undefined;
+      }
+      inst.remove(task);
+      task.instance = undefined;
+      task.status = 'pending';
+      displaced.push(task);
+    }
+    // Tasks displaced earlier and still waiting for capacity are matched too.
+    for (const task of this.#pending)
+      if (task.preemptions > 0 && !displaced.includes(task)) displaced.push(task);
+
+    const asDisplaced = (task: TaskState): DisplacedTask => ({
+      id: task.id,
+      memoryMb: task.memoryMb,
+      stateMb: computing.includes(task) || task.needsRestore ? task.stateMb : 0,
+      sourceMBps: computing.includes(task) ? inst.type.networkMBps : undefined,
+    });
+    const destinations = [...this.#live]
+      .filter((d) => d.accepting && d.freeMemoryMb > 0)
+      .map((d) => ({
+        id: d.id,
+        freeMemoryMb: d.freeMemoryMb,
+        bandwidthMBps: d.type.networkMBps,
+        bootSecondsLeft: Math.max(0, d.readyAt - now),
+      }));
+    const policy = this.options.policy;
+    const accepts = policy.acceptsMigration?.bind(policy);
+    const moves = planMigrations(
+      displaced.map(asDisplaced),
+      destinations,
+      this.options.migration,
+      accepts
+        ? (t, d) =>
+            accepts(
+              this.#tasksById.get(t.id) as TaskState,
+              this.#instancesById.get(d.id) as InstanceState,
+              this,
+            )
+        : undefined,
+    );
+    const destinationOf = new Map(
+      moves.map((m) => [m.taskId, this.#instancesById.get(m.destinationId) as InstanceState]),
+    );
+
+    // Grace-period checkpoints of the tasks that were computing: transfers leave the instance
+    // one after another, smallest state first (shortest first minimises the mean wait).
+    let queue = 0;
+    for (const task of [...computing].sort(
+      (a, b) => a.stateMb - b.stateMb || (a.id < b.id ? -1 : 1),
+    )) {
+      const dest = destinationOf.get(task.id);
+      const bandwidth = dest
+        ? Math.min(inst.type.networkMBps, dest.type.networkMBps)
+        : inst.type.networkMBps;
+      const progress = task.baseProgress;
+      const plan = planGraceCheckpoint(
+        {
+          stateMb: task.stateMb,
+          progressSeconds: progress,
+          lastCheckpointSeconds: task.lastCheckpoint,
+          bandwidthMBps: bandwidth,
+          windowSeconds: window - queue,
+        },
+        this.scenario.checkpoint,
+      );
+      const sent = now + queue + plan.transferSeconds;
+      queue += plan.transferSeconds;
+      if (plan.outcome === 'full') this.#full++;
+      else if (plan.outcome === 'partial') this.#partial++;
+      else this.#restarts++;
+      this.#lostSeconds += progress - plan.keptProgressSeconds;
+      task.baseProgress = plan.keptProgressSeconds;
+      task.lastCheckpoint = Math.min(task.lastCheckpoint, plan.keptProgressSeconds);
+      this.#log('checkpoint', task, inst, {
+        outcome: plan.outcome,
+        ratio: plan.ratio,
+        kept: plan.keptProgressSeconds,
+      });
+      if (dest && plan.outcome !== 'restart') {
+        task.stateReadyAt = sent;
+        task.needsRestore = false; // the state streamed straight to the destination
+      } else {
+        task.stateReadyAt = sent;
+        task.needsRestore = plan.keptProgressSeconds > 0;
+      }
+    }
+    for (const move of moves) {
+      const task = this.#tasksById.get(move.taskId) as TaskState;
+      const dest = destinationOf.get(task.id) as InstanceState;
+      this.#pending.delete(task);
+      this.#migrations++;
+      this.#log('migrate', task, dest, { from: inst.id });
+      this.#assign(task, dest, this.#resumeTime(task, dest, now));
+    }
+    for (const task of displaced) if (!destinationOf.has(task.id)) this.#pending.add(task);
+    this.#requestDecision();
+  }
+
+  /** At ticks, lets the policy move running tasks (e.g. to on-demand when behind schedule). */
+  #policyMoves(): void {
+    const policy = this.options.policy;
+    if (!policy.preempts) return;
+    for (const inst of [...this.#live]) {
+      for (const task of [...inst.tasks]) {
+        if (task.status !== 'running' || !policy.preempts(task, this)) continue;
+        if (task.completionEvent) this.engine.cancel(task.completionEvent);
+        task.completionEvent = undefined;
+        task.stopAt(this.now);
+        // A voluntary move has no deadline: the whole state is saved at the instance's bandwidth.
+        task.stateReadyAt = this.now + task.stateMb / inst.type.networkMBps;
+        task.needsRestore = task.baseProgress > 0;
+        task.displacedAt = this.now;
+        inst.remove(task);
+        task.instance = undefined;
+        task.status = 'pending';
+        this.#pending.add(task);
+        this.#log('policy-move', task, inst);
+        if (inst.tasks.size === 0) this.#scheduleIdle(inst);
+      }
+    }
+  }
+
+  #accruedCost(t: number): number {
+    let usd = 0;
+    for (const inst of this.#instances) {
+      usd += integrateCostUsd(inst.price, inst.launchedAt, Math.min(inst.endedAt ?? t, t));
+    }
+    return usd;
+  }
+
+  #result(): RunResult {
+    const horizon = this.horizonSeconds;
+    let spot = 0;
+    let onDemand = 0;
+    let spotSeconds = 0;
+    let onDemandSeconds = 0;
+    for (const inst of this.#instances) {
+      const end = inst.endedAt ?? horizon;
+      const usd = integrateCostUsd(inst.price, inst.launchedAt, end);
+      if (inst.market === 'spot') {
+        spot += usd;
+        spotSeconds += end - inst.launchedAt;
+      } else {
+        onDemand += usd;
+        onDemandSeconds += end - inst.launchedAt;
+      }
+    }
+    let work = 0;
+    let completed = 0;
+    let misses = 0;
+    let makespan: number | undefined;
+    for (const task of this.#tasks) {
+      work += task.progressAt(horizon);
+      if (task.status === 'completed') {
+        completed++;
+        makespan = Math.max(makespan ?? 0, task.completedAt as number);
+      }
+      const deadline = task.deadlineSeconds;
+      if (deadline !== undefined && deadline <= horizon) {
+        if (task.completedAt === undefined || task.completedAt > deadline) misses++;
+      }
+    }
+    const total = spot + onDemand;
+    const workHours = work / 3600;
+    const p = (q: number, xs: number[]) => {
+      const v = quantile(xs, q);
+      return v === undefined ? undefined : v / 3600;
+    };
+    const source = this.scenario.source;
+    return {
+      scenario: source.name ?? 'scenario',
+      policy: this.options.policy.name,
+      migration: this.options.migration,
+      seed: this.options.seed,
+      horizonHours: source.horizonHours,
+      totalCostUsd: total,
+      spotCostUsd: spot,
+      onDemandCostUsd: onDemand,
+      workHours,
+      costPerWorkHour: workHours > 0 ? total / workHours : undefined,
+      tasksTotal: this.#tasks.length,
+      tasksCompleted: completed,
+      deadlineMisses: misses,
+      preemptions: this.#preemptions,
+      checkpointsFull: this.#full,
+      checkpointsPartial: this.#partial,
+      restarts: this.#restarts,
+      progressLostHours: this.#lostSeconds / 3600,
+      migrations: this.#migrations,
+      migrationDowntimeTotalSeconds: this.#downtimes.reduce((a, b) => a + b, 0),
+      migrationDowntimeMeanSeconds: mean(this.#downtimes),
+      migrationDowntimeP99Seconds: quantile(this.#downtimes, 0.99),
+      spotInstanceHours: spotSeconds / 3600,
+      onDemandInstanceHours: onDemandSeconds / 3600,
+      makespanHours: makespan === undefined ? undefined : makespan / 3600,
+      completionP50Hours: p(0.5, this.#completionTimes),
+      completionP99Hours: p(0.99, this.#completionTimes),
+      eventsProcessed: this.engine.eventsFired,
+      ...(this.#events ? { events: this.#events } : {}),
+    };
+  }
+}
