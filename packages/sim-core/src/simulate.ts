@@ -157,6 +157,7 @@ class Run implements SimulationView {
   readonly #live = new Set<InstanceState>();
   #liveCache: InstanceState[] | undefined;
   #decisionScheduled = false;
+  readonly #wakeups = new Set<number>();
   readonly #events: SimEvent[] | undefined;
   readonly #downtimes: number[] = [];
   readonly #completionTimes: number[] = [];
@@ -210,7 +211,25 @@ class Run implements SimulationView {
 
   spotAvailable(typeName: string): boolean {
     const m = this.#market(typeName);
-    return m.preemption.nextLaunchAt(this.now, this.#freeSlot(m)) <= this.now;
+    const next = m.preemption.nextLaunchAt(this.now, this.#freeSlot(m));
+    if (next <= this.now) return true;
+    this.#wakeUpAt(next);
+    return false;
+  }
+
+  /** A policy told "no spot now" is asked again when spot can next be launched. */
+  #wakeUpAt(t: number): void {
+    if (!Number.isFinite(t) || t > this.horizonSeconds || this.#wakeups.has(t)) return;
+    this.#wakeups.add(t);
+    this.engine.scheduleAt(
+      t,
+      () => {
+        this.#wakeups.delete(t);
+        this.#requestDecision();
+      },
+      'spot available',
+      P_STATE,
+    );
   }
 
   task(id: string): TaskView | undefined {
@@ -385,10 +404,7 @@ class Run implements SimulationView {
       const next = m.preemption.nextLaunchAt(now, slot);
       if (next > now) {
         this.#log('launch-refused', undefined, undefined, { type: m.type.name });
-        // Ask the policy again when spot capacity returns.
-        if (Number.isFinite(next) && next <= this.horizonSeconds) {
-          this.engine.scheduleAt(next, () => this.#requestDecision(), 'spot available', P_STATE);
-        }
+        this.#wakeUpAt(next); // ask the policy again when spot capacity returns
         return undefined;
       }
     }
@@ -511,12 +527,20 @@ class Run implements SimulationView {
     if (inst.idleEvent) this.engine.cancel(inst.idleEvent);
     this.#live.delete(inst);
     this.#liveCache = undefined;
-    if (inst.market === 'spot') this.#markets.get(inst.type.name)?.spotSlots.delete(inst.slot);
+    this.#freeSpotSlot(inst);
     this.#log(state === 'released' ? 'release' : 'terminate', undefined, inst);
+  }
+
+  /** A spot instance gives its pool slot back at notice (its capacity is gone) or at its end. */
+  #freeSpotSlot(inst: InstanceState): void {
+    if (inst.market !== 'spot' || inst.state === 'notified' || !inst.holdsSlot) return;
+    inst.holdsSlot = false;
+    this.#markets.get(inst.type.name)?.spotSlots.delete(inst.slot);
   }
 
   #notice(inst: InstanceState): void {
     this.#preemptions++;
+    this.#freeSpotSlot(inst);
     inst.state = 'notified';
     if (inst.idleEvent) {
       this.engine.cancel(inst.idleEvent);

@@ -15,6 +15,8 @@ export class InstanceState implements InstanceView {
   endedAt: number | undefined;
   readonly events: EventHandle[] = [];
   idleEvent: EventHandle | undefined;
+  /** Whether it still holds its slot in the spot pool (given back at notice or end). */
+  holdsSlot: boolean;
   #taskIds: string[] | undefined;
 
   constructor(
@@ -27,7 +29,9 @@ export class InstanceState implements InstanceView {
     readonly price: PriceProcess,
     /** Its slot in the spot pool of its type (trace capacity), 0 for on-demand. */
     readonly slot: number,
-  ) {}
+  ) {
+    this.holdsSlot = market === 'spot';
+  }
 
   get freeMemoryMb(): number {
     return this.type.gpuMemoryMb - this.usedMemoryMb;

@@ -13,11 +13,12 @@
  * most tasks placed, then least total downtime).
  *
  * Cumulative memory: columns are built from each destination's free memory, so several tasks
- * that each fit may together overflow it. After solving, each overflowing destination keeps its
- * assigned tasks in ascending cost order (ties by task id) while they fit; the rest are solved
- * again against the memory left, until a round places nothing more. This is exact when the
- * tasks sent to a destination fit together (always so when all tasks have equal memory); in
- * general the problem is a generalised assignment problem (NP-hard) and this is a heuristic.
+ * that each fit may together overflow it. When a solution overflows a destination, that
+ * destination loses a column (it may take one task fewer than it was given) and the whole
+ * matrix is solved again, until no destination overflows. This is exact when all displaced
+ * tasks need the same memory (the column counts are then exact); with mixed sizes the problem
+ * is a generalised assignment problem (NP-hard) and this is a heuristic that may leave a
+ * destination with room for a combination it was not offered.
  */
 
 import { firstFitAssignment, greedyAssignment } from '../assignment/baselines.js';
@@ -87,62 +88,68 @@ export function planMigrations(
   allowed: (task: DisplacedTask, dest: Destination) => boolean = () => true,
 ): PlannedMove[] {
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  let open = [...tasks].sort(byId);
+  const open = [...tasks].sort(byId);
   const dests = [...destinations].sort(byId);
-  const free = new Map(dests.map((d) => [d.id, d.freeMemoryMb]));
-  const moves: PlannedMove[] = [];
+  if (open.length === 0 || dests.length === 0) return [];
+  const smallest = Math.min(...open.map((t) => t.memoryMb));
+  // Columns per destination: as many of the smallest displaced task as fit, at most all tasks.
+  const slots = dests.map((d) => Math.min(open.length, Math.floor(d.freeMemoryMb / smallest)));
+  // Edge costs per (task, destination), +Infinity where the task alone does not fit.
+  const edge = open.map((t) =>
+    dests.map((d) =>
+      t.memoryMb <= d.freeMemoryMb && allowed(t, d)
+        ? transferSeconds(t, d) + d.bootSecondsLeft
+        : Number.POSITIVE_INFINITY,
+    ),
+  );
 
-  while (open.length > 0) {
-    const smallest = Math.min(...open.map((t) => t.memoryMb));
-    const columns: Destination[] = [];
-    for (const d of dests) {
-      const room = free.get(d.id) as number;
-      const k = Math.min(open.length, Math.floor(room / smallest));
-      for (let s = 0; s < k; s++) columns.push(d);
-    }
-    if (columns.length === 0) break;
-    const data = new Float64Array(open.length * columns.length);
-    open.forEach((t, i) => {
-      columns.forEach((d, j) => {
-        const fits = t.memoryMb <= (free.get(d.id) as number) && allowed(t, d);
-        data[i * columns.length + j] = fits
-          ? transferSeconds(t, d) + d.bootSecondsLeft
-          : Number.POSITIVE_INFINITY;
-      });
+  for (;;) {
+    const columns: number[] = []; // destination index of each column
+    slots.forEach((k, di) => {
+      for (let s = 0; s < k; s++) columns.push(di);
     });
+    if (columns.length === 0) return [];
+    const data = new Float64Array(open.length * columns.length);
+    for (let i = 0; i < open.length; i++) {
+      const row = edge[i] as number[];
+      for (let j = 0; j < columns.length; j++)
+        data[i * columns.length + j] = row[columns[j] as number] as number;
+    }
     const result = SOLVERS[planner]({ rows: open.length, cols: columns.length, data });
 
-    // Group by destination, keep in ascending cost while they fit (cumulative memory check).
-    const proposals = new Map<string, { task: DisplacedTask; cost: number }[]>();
+    // Cumulative memory: a destination given more than it holds loses one column, and all
+    // tasks are solved again; column counts only fall, so this ends.
+    const used = new Array<number>(dests.length).fill(0);
+    const count = new Array<number>(dests.length).fill(0);
     open.forEach((t, i) => {
       const j = result.rowToCol[i] as number;
       if (j < 0) return;
-      const d = columns[j] as Destination;
-      const list = proposals.get(d.id) ?? [];
-      list.push({ task: t, cost: data[i * columns.length + j] as number });
-      proposals.set(d.id, list);
+      const di = columns[j] as number;
+      used[di] = (used[di] as number) + t.memoryMb;
+      count[di] = (count[di] as number) + 1;
     });
-    const placed = new Set<string>();
-    for (const d of dests) {
-      const list = proposals.get(d.id);
-      if (!list) continue;
-      list.sort((a, b) => a.cost - b.cost || (a.task.id < b.task.id ? -1 : 1));
-      for (const { task, cost } of list) {
-        const room = free.get(d.id) as number;
-        if (task.memoryMb > room) continue;
-        free.set(d.id, room - task.memoryMb);
-        placed.add(task.id);
-        moves.push({
-          taskId: task.id,
-          destinationId: d.id,
-          downtimeSeconds: cost,
-          transferSeconds: transferSeconds(task, d),
-        });
+    let overflow = false;
+    dests.forEach((d, di) => {
+      if ((used[di] as number) > d.freeMemoryMb) {
+        slots[di] = (count[di] as number) - 1;
+        overflow = true;
       }
-    }
-    if (placed.size === 0) break;
-    open = open.filter((t) => !placed.has(t.id));
+    });
+    if (overflow) continue;
+
+    const moves: PlannedMove[] = [];
+    open.forEach((t, i) => {
+      const j = result.rowToCol[i] as number;
+      if (j < 0) return;
+      const d = dests[columns[j] as number] as Destination;
+      moves.push({
+        taskId: t.id,
+        destinationId: d.id,
+        downtimeSeconds: (edge[i] as number[])[columns[j] as number] as number,
+        transferSeconds: transferSeconds(t, d),
+      });
+    });
+    const order = new Map(tasks.map((t, k) => [t.id, k]));
+    return moves.sort((a, b) => (order.get(a.taskId) as number) - (order.get(b.taskId) as number));
   }
-  const order = new Map(tasks.map((t, k) => [t.id, k]));
-  return moves.sort((a, b) => (order.get(a.taskId) as number) - (order.get(b.taskId) as number));
 }
