@@ -14,39 +14,54 @@ import type {
   TaskView,
 } from '@synkti/sim-core';
 
-interface Slot {
+/** An instance launched in this round. */
+interface NewLaunch {
   readonly market: Market;
   readonly type: ResolvedInstanceType;
+  readonly launchIndex: number;
   free: number;
-  readonly instanceId?: string;
-  readonly launchIndex?: number;
 }
 
 export class DecisionBuilder {
-  readonly #slots: Slot[];
+  readonly #view: SimulationView;
+  /** Memory promised in this round on existing instances, MB, by instance id. */
+  readonly #promised = new Map<string, number>();
+  readonly #new: NewLaunch[] = [];
   readonly #launches: LaunchRequest[] = [];
   readonly #placements: Placement[] = [];
 
   constructor(view: SimulationView) {
-    this.#slots = view
-      .liveInstances()
-      .filter((i) => i.state === 'booting' || i.state === 'running')
-      .map((i) => ({ market: i.market, type: i.type, free: i.freeMemoryMb, instanceId: i.id }));
+    this.#view = view;
   }
 
   /**
-   * Places `task` on the first instance (in launch order, then this round's launches) of
-   * `market` with room for it and, when given, accepted by `accept`. Returns whether it did.
+   * Places `task` on the first instance of `market` (existing ones in launch order, then this
+   * round's launches) with room for it after this round's promises and, when given, accepted
+   * by `accept`. Returns whether it did. O(log instances) per candidate examined.
    */
   placeOnExisting(
     task: TaskView,
     market: Market,
-    accept?: (i: ResolvedInstanceType) => boolean,
+    accept?: (t: ResolvedInstanceType) => boolean,
   ): boolean {
-    for (const slot of this.#slots) {
-      if (slot.market !== market || slot.free < task.memoryMb) continue;
-      if (accept && !accept(slot.type)) continue;
-      this.#place(task, slot);
+    let candidate: InstanceView | undefined = this.#view.findInstance(market, task.memoryMb);
+    while (candidate !== undefined) {
+      const promised = this.#promised.get(candidate.id) ?? 0;
+      if (
+        candidate.freeMemoryMb - promised >= task.memoryMb &&
+        (!accept || accept(candidate.type))
+      ) {
+        this.#promised.set(candidate.id, promised + task.memoryMb);
+        this.#placements.push({ taskId: task.id, instanceId: candidate.id });
+        return true;
+      }
+      candidate = this.#view.findInstance(market, task.memoryMb, candidate);
+    }
+    for (const launch of this.#new) {
+      if (launch.market !== market || launch.free < task.memoryMb) continue;
+      if (accept && !accept(launch.type)) continue;
+      launch.free -= task.memoryMb;
+      this.#placements.push({ taskId: task.id, launchIndex: launch.launchIndex });
       return true;
     }
     return false;
@@ -54,19 +69,10 @@ export class DecisionBuilder {
 
   /** Launches a new instance of `type` in `market` for `task`. */
   launchFor(task: TaskView, type: ResolvedInstanceType, market: Market): void {
-    const slot: Slot = { market, type, free: type.gpuMemoryMb, launchIndex: this.#launches.length };
+    const launchIndex = this.#launches.length;
     this.#launches.push({ instanceType: type.name, market });
-    this.#slots.push(slot);
-    this.#place(task, slot);
-  }
-
-  #place(task: TaskView, slot: Slot): void {
-    slot.free -= task.memoryMb;
-    this.#placements.push(
-      slot.instanceId !== undefined
-        ? { taskId: task.id, instanceId: slot.instanceId }
-        : { taskId: task.id, launchIndex: slot.launchIndex as number },
-    );
+    this.#new.push({ market, type, launchIndex, free: type.gpuMemoryMb - task.memoryMb });
+    this.#placements.push({ taskId: task.id, launchIndex });
   }
 
   build(): Decisions {

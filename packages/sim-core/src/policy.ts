@@ -44,6 +44,8 @@ export interface TaskView {
 /** A read-only view of one instance. */
 export interface InstanceView {
   readonly id: string;
+  /** Launch order within the run (0, 1, …). */
+  readonly position: number;
   readonly type: ResolvedInstanceType;
   readonly market: Market;
   readonly state: InstanceState;
@@ -70,6 +72,16 @@ export interface SimulationView {
   pendingTasks(): readonly TaskView[];
   /** Instances that are booting, running or notified, in launch order. */
   liveInstances(): readonly InstanceView[];
+  /**
+   * The first instance in launch order, strictly after `after` when given, that is booting or
+   * running in `market` with at least `minFreeMemoryMb` free. O(log instances): use it rather
+   * than scanning {@link SimulationView.liveInstances} for placements.
+   */
+  findInstance(
+    market: Market,
+    minFreeMemoryMb: number,
+    after?: InstanceView,
+  ): InstanceView | undefined;
   /** Current spot price of a type, $/hour. */
   spotPricePerHour(typeName: string): number;
   /** Whether a spot instance of the type can be launched now (always true without a trace). */

@@ -12,6 +12,7 @@
  * can take a pending task at t before it is released.
  */
 
+import { CapacityIndex } from './cluster/capacity-index.js';
 import { InstanceState } from './cluster/instance-state.js';
 import { TaskState } from './cluster/task-state.js';
 import { type ResolvedTask, resolveWorkload } from './cluster/workload.js';
@@ -31,7 +32,12 @@ import { checkInvariants, type InvariantMemory } from './metrics/invariants.js';
 import type { RunResult, SimEvent } from './metrics/run-result.js';
 import { mean, quantile } from './metrics/stats.js';
 import { planGraceCheckpoint } from './planning/checkpoint.js';
-import { type DisplacedTask, type MigrationPlanner, planMigrations } from './planning/migration.js';
+import {
+  type Destination,
+  type DisplacedTask,
+  type MigrationPlanner,
+  planMigrations,
+} from './planning/migration.js';
 import {
   type Decisions,
   type InstanceView,
@@ -155,6 +161,10 @@ class Run implements SimulationView {
   readonly #instances: InstanceState[] = [];
   readonly #instancesById = new Map<string, InstanceState>();
   readonly #live = new Set<InstanceState>();
+  readonly #capacity: Record<Market, CapacityIndex> = {
+    spot: new CapacityIndex(),
+    'on-demand': new CapacityIndex(),
+  };
   #liveCache: InstanceState[] | undefined;
   #decisionScheduled = false;
   readonly #wakeups = new Set<number>();
@@ -205,6 +215,15 @@ class Run implements SimulationView {
     return this.#liveCache;
   }
 
+  findInstance(
+    market: Market,
+    minFreeMemoryMb: number,
+    after?: InstanceView,
+  ): InstanceView | undefined {
+    const pos = this.#capacity[market].firstFit(minFreeMemoryMb, after ? after.position + 1 : 0);
+    return pos < 0 ? undefined : this.#instances[pos];
+  }
+
   spotPricePerHour(typeName: string): number {
     return this.#market(typeName).spotPrice.priceAt(this.now);
   }
@@ -251,7 +270,9 @@ class Run implements SimulationView {
     return m;
   }
 
+  /** The lowest pool slot no live spot instance of the type holds. Only traces use slots. */
   #freeSlot(m: TypeMarket): number {
+    if (m.type.preemption.kind !== 'trace') return 0;
     let slot = 0;
     while (m.spotSlots.has(slot)) slot++;
     return slot;
@@ -410,7 +431,20 @@ class Run implements SimulationView {
     }
     const id = `i${this.#instances.length}`;
     const price = market === 'spot' ? m.spotPrice : m.onDemandPrice;
-    const inst = new InstanceState(id, m.type, market, now, now + m.type.bootSeconds, price, slot);
+    const inst = new InstanceState(
+      id,
+      m.type,
+      market,
+      now,
+      now + m.type.bootSeconds,
+      price,
+      slot,
+      this.#instances.length,
+    );
+    const index = this.#capacity[market];
+    inst.onChange = (i) =>
+      index.set(i.position, i.accepting ? i.freeMemoryMb : Number.NEGATIVE_INFINITY);
+    inst.onChange(inst);
     this.#instances.push(inst);
     this.#instancesById.set(id, inst);
     this.#live.add(inst);
@@ -597,14 +631,24 @@ class Run implements SimulationView {
       stateMb: computing.includes(task) || task.needsRestore ? task.stateMb : 0,
       sourceMBps: computing.includes(task) ? inst.type.networkMBps : undefined,
     });
-    const destinations = [...this.#live]
-      .filter((d) => d.accepting && d.freeMemoryMb > 0)
-      .map((d) => ({
-        id: d.id,
-        freeMemoryMb: d.freeMemoryMb,
-        bandwidthMBps: d.type.networkMBps,
-        bootSecondsLeft: Math.max(0, d.readyAt - now),
-      }));
+    // Candidates from the capacity index: accepting instances with room for the smallest task.
+    const smallest = Math.min(...displaced.map((t) => t.memoryMb));
+    const destinations: Destination[] = [];
+    for (const market of ['spot', 'on-demand'] as const) {
+      for (
+        let d = this.findInstance(market, smallest);
+        d;
+        d = this.findInstance(market, smallest, d)
+      ) {
+        destinations.push({
+          id: d.id,
+          position: d.position,
+          freeMemoryMb: d.freeMemoryMb,
+          bandwidthMBps: d.type.networkMBps,
+          bootSecondsLeft: Math.max(0, d.readyAt - now),
+        });
+      }
+    }
     const policy = this.options.policy;
     const accepts = policy.acceptsMigration?.bind(policy);
     const moves = planMigrations(

@@ -7,7 +7,9 @@ import type { ResolvedInstanceType } from '../scenario-resolve.js';
 import type { TaskState } from './task-state.js';
 
 export class InstanceState implements InstanceView {
-  state: Lifecycle = 'booting';
+  #state: Lifecycle = 'booting';
+  /** Called after every change of state or free memory (keeps the capacity index current). */
+  onChange: (instance: InstanceState) => void = () => {};
   /** Memory used or reserved by its tasks, MB. */
   usedMemoryMb = 0;
   readonly tasks = new Set<TaskState>();
@@ -29,8 +31,19 @@ export class InstanceState implements InstanceView {
     readonly price: PriceProcess,
     /** Its slot in the spot pool of its type (trace capacity), 0 for on-demand. */
     readonly slot: number,
+    /** Launch order within the run (0, 1, …). */
+    readonly position: number,
   ) {
     this.holdsSlot = market === 'spot';
+  }
+
+  get state(): Lifecycle {
+    return this.#state;
+  }
+
+  set state(next: Lifecycle) {
+    this.#state = next;
+    this.onChange(this);
   }
 
   get freeMemoryMb(): number {
@@ -55,6 +68,7 @@ export class InstanceState implements InstanceView {
     this.tasks.add(task);
     this.usedMemoryMb += task.memoryMb;
     this.#taskIds = undefined;
+    this.onChange(this);
   }
 
   remove(task: TaskState): void {
@@ -62,5 +76,6 @@ export class InstanceState implements InstanceView {
     this.usedMemoryMb -= task.memoryMb;
     if (this.tasks.size === 0) this.usedMemoryMb = 0; // no drift from float sums
     this.#taskIds = undefined;
+    this.onChange(this);
   }
 }

@@ -44,6 +44,8 @@ export interface DisplacedTask {
 /** A candidate destination. */
 export interface Destination {
   readonly id: string;
+  /** Order of destinations for first fit and ties (launch order). Default: the id order. */
+  readonly position?: number;
   readonly freeMemoryMb: number;
   readonly bandwidthMBps: number;
   /** Boot time left, seconds (0 when running). */
@@ -88,9 +90,12 @@ export function planMigrations(
   allowed: (task: DisplacedTask, dest: Destination) => boolean = () => true,
 ): PlannedMove[] {
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const byPosition = (a: Destination, b: Destination) =>
+    (a.position ?? 0) - (b.position ?? 0) || byId(a, b);
   const open = [...tasks].sort(byId);
-  const dests = [...destinations].sort(byId);
-  if (open.length === 0 || dests.length === 0) return [];
+  if (open.length === 0 || destinations.length === 0) return [];
+  const dests = candidateDestinations(open, [...destinations].sort(byPosition), planner, allowed);
+  if (dests.length === 0) return [];
   const smallest = Math.min(...open.map((t) => t.memoryMb));
   // Columns per destination: as many of the smallest displaced task as fit, at most all tasks.
   const slots = dests.map((d) => Math.min(open.length, Math.floor(d.freeMemoryMb / smallest)));
@@ -152,4 +157,41 @@ export function planMigrations(
     const order = new Map(tasks.map((t, k) => [t.id, k]));
     return moves.sort((a, b) => (order.get(a.taskId) as number) - (order.get(b.taskId) as number));
   }
+}
+
+/**
+ * Prunes the destinations to those any planner could use: with T tasks to place, a task's
+ * choice is always among its T best destinations (the T cheapest for greedy and optimal, the
+ * first T in order for first fit), since at most T − 1 others are taken by the other tasks; the
+ * union of those lists is kept, in order. This keeps the matrix T × O(T²) instead of T × all
+ * instances, so a preemption in a large cluster costs O(T · instances) arithmetic and no more.
+ */
+function candidateDestinations(
+  tasks: readonly DisplacedTask[],
+  ordered: readonly Destination[],
+  planner: MigrationPlanner,
+  allowed: (task: DisplacedTask, dest: Destination) => boolean,
+): Destination[] {
+  const limit = tasks.length;
+  const keep = new Set<number>();
+  for (const t of tasks) {
+    const best: { k: number; cost: number }[] = []; // ascending (cost, order)
+    for (let k = 0; k < ordered.length; k++) {
+      const d = ordered[k] as Destination;
+      if (t.memoryMb > d.freeMemoryMb || !allowed(t, d)) continue;
+      if (planner === 'first-fit') {
+        best.push({ k, cost: 0 });
+        if (best.length === limit) break;
+        continue;
+      }
+      const cost = transferSeconds(t, d) + d.bootSecondsLeft;
+      if (best.length === limit && cost >= (best[limit - 1] as { cost: number }).cost) continue;
+      let at = best.length;
+      while (at > 0 && (best[at - 1] as { cost: number }).cost > cost) at--;
+      best.splice(at, 0, { k, cost });
+      if (best.length > limit) best.pop();
+    }
+    for (const { k } of best) keep.add(k);
+  }
+  return [...keep].sort((a, b) => a - b).map((k) => ordered[k] as Destination);
 }
