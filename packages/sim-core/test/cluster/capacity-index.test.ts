@@ -6,7 +6,7 @@ import { assertProperty } from '../fixtures/property.js';
 describe('CapacityIndex', () => {
   it('finds the first position at or after `from` with enough free memory', () => {
     const index = new CapacityIndex();
-    [5, 1, 8, 3, 8].forEach((v, k) => index.set(k, v));
+    for (const [k, v] of [5, 1, 8, 3, 8].entries()) index.set(k, v);
     expect(index.firstFit(6)).toBe(2);
     expect(index.firstFit(6, 3)).toBe(4);
     expect(index.firstFit(9)).toBe(-1);
