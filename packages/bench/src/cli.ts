@@ -1,8 +1,266 @@
 /**
- * `npm run bench` entry point. The scenario harness arrives with issue 5; until then this says so
- * and exits 0, so the README's command is real and honest.
+ * `synkti-bench` (`npm run bench`): runs scenario sweeps and writes CSV comparisons.
+ *
+ *   npm run bench -- [scenario files…] [--out DIR] [--workers N] [--seeds N] [--check FILE]
+ *                    [--shard i/N] [--resume] [--traces-dir DIR]
+ *   npm run bench -- merge <dirs…> --out DIR
+ *
+ * Exit codes: 0 success; 1 regression found by --check, or a run failed; 2 bad input (nothing
+ * is run or written); 130 interrupted (finished runs are kept for --resume).
  */
-console.log(
-  'synkti-bench: the scenario harness is not built yet (issue 5). ' +
-    'Try `npm run bench:solver` for the assignment solver benchmark.',
-);
+
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { checkAgainstBaseline } from './check.js';
+import { InputError } from './errors.js';
+import { type LoadedScenario, loadScenario } from './load-scenario.js';
+import { runsCsv } from './outputs.js';
+import { runPool } from './pool.js';
+import { createProgress } from './progress.js';
+import { expandRuns, type RunRow } from './runs.js';
+import { RowLog, readRows, writeOutputs } from './store.js';
+import { REPOSITORY_ROOT } from './traces-dir.js';
+
+const DEFAULT_SCENARIO = path.join(REPOSITORY_ROOT, 'scenarios', 'default.json');
+
+/** Parses `i/N` (0 ≤ i < N), or the Kubernetes Indexed Job variables. */
+export function parseShard(
+  value: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): { index: number; count: number } | undefined {
+  let text = value;
+  if (text === undefined && env['JOB_COMPLETION_INDEX'] !== undefined) {
+    text = `${env['JOB_COMPLETION_INDEX']}/${env['JOB_COMPLETION_COUNT'] ?? ''}`;
+  }
+  if (text === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index >= count) {
+    throw new InputError(
+      `--shard: expected i/N with 0 <= i < N (e.g. 0/4), got "${text}"` +
+        (value === undefined ? ' from JOB_COMPLETION_INDEX/JOB_COMPLETION_COUNT' : ''),
+    );
+  }
+  return { index, count };
+}
+
+async function runCommand(argv: {
+  scenarios: string[];
+  out: string | undefined;
+  workers: number;
+  seeds: number | undefined;
+  check: string | undefined;
+  shard: string | undefined;
+  resume: boolean;
+  tracesDir: string | undefined;
+}): Promise<number> {
+  const files = argv.scenarios.length > 0 ? argv.scenarios : [DEFAULT_SCENARIO];
+  if (!(Number.isInteger(argv.workers) && argv.workers >= 1)) {
+    throw new InputError(`--workers: expected an integer >= 1, got ${argv.workers}`);
+  }
+  if (argv.seeds !== undefined && !(Number.isInteger(argv.seeds) && argv.seeds >= 1)) {
+    throw new InputError(`--seeds: expected an integer >= 1, got ${argv.seeds}`);
+  }
+  const loaded: LoadedScenario[] = files.map((f) =>
+    loadScenario(f, {
+      ...(argv.seeds !== undefined ? { seeds: argv.seeds } : {}),
+      ...(argv.tracesDir !== undefined ? { tracesDir: argv.tracesDir } : {}),
+    }),
+  );
+  const shard = parseShard(argv.shard);
+  const name = loaded.length === 1 ? (loaded[0] as LoadedScenario).name : 'combined';
+  const out =
+    argv.out ??
+    path.join('results', shard ? `${name}-shard-${shard.index}-of-${shard.count}` : name);
+  const { runs, scenarios } = expandRuns(loaded);
+  const mine = shard ? runs.filter((r) => r.index % shard.count === shard.index) : runs;
+  const wanted = new Set(mine.map((r) => r.key));
+  const kept = argv.resume ? readRows(out).filter((r) => wanted.has(r.key)) : [];
+  const done = new Set(kept.map((r) => r.key));
+  const todo = mine.filter((r) => !done.has(r.key));
+  process.stderr.write(
+    `${loaded.map((s) => s.file).join(', ')}: ${mine.length} runs` +
+      (shard ? ` (shard ${shard.index}/${shard.count} of ${runs.length})` : '') +
+      (kept.length > 0 ? `, ${kept.length} already done` : '') +
+      `, ${argv.workers} worker(s) → ${out}\n`,
+  );
+
+  const log = new RowLog(out, !argv.resume);
+  const rows: RunRow[] = [...kept];
+  const progress = createProgress(todo.length, name);
+  const pool = runPool(todo, scenarios, argv.workers, (row) => {
+    log.append(row);
+    rows.push(row);
+    progress.tick();
+  });
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+    void pool.stop();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    await pool.done;
+  } catch (error) {
+    progress.stop();
+    if (interrupted) {
+      process.stderr.write(
+        `\ninterrupted: ${rows.length} finished runs kept in ${out}/runs.jsonl; rerun with --resume\n`,
+      );
+      return 130;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  progress.stop();
+  if (interrupted) {
+    process.stderr.write(
+      `\ninterrupted: ${rows.length} finished runs kept in ${out}/runs.jsonl; rerun with --resume\n`,
+    );
+    return 130;
+  }
+  const sorted = writeOutputs(out, rows);
+  const { summaryMarkdown } = await import('./outputs.js');
+  process.stdout.write(summaryMarkdown(sorted));
+  process.stdout.write(`\nwrote ${out}/runs.csv, comparison.csv, summary.md\n`);
+
+  if (argv.check !== undefined) {
+    const first = loaded[0] as LoadedScenario;
+    const { regressions, moves } = checkAgainstBaseline(argv.check, runsCsv(sorted), first);
+    for (const m of moves) {
+      process.stdout.write(
+        `moved: ${m.group}: ${m.column} ${m.baseline.toFixed(3)} → ${m.current.toFixed(3)}\n`,
+      );
+    }
+    for (const r of regressions) {
+      process.stdout.write(
+        Number.isNaN(r.current)
+          ? `REGRESSION: ${r.group}: missing from this run (baseline ${r.column} ${r.baseline.toFixed(3)})\n`
+          : `REGRESSION: ${r.group}: ${r.column} ${r.baseline.toFixed(3)} → ${r.current.toFixed(3)} (tolerance ${r.tolerance})\n`,
+      );
+    }
+    if (regressions.length > 0) return 1;
+    process.stdout.write(`check against ${argv.check}: no regression\n`);
+  }
+  return 0;
+}
+
+function mergeCommand(argv: { dirs: string[]; out: string }): number {
+  const rows: RunRow[] = [];
+  for (const dir of argv.dirs) {
+    const found = readRows(dir);
+    if (found.length === 0)
+      throw new InputError(`${dir}: no runs.jsonl with finished runs to merge`);
+    rows.push(...found);
+  }
+  const sorted = writeOutputs(argv.out, rows);
+  process.stdout.write(
+    `merged ${sorted.length} runs from ${argv.dirs.length} directories into ${argv.out}\n`,
+  );
+  return 0;
+}
+
+export async function main(args: string[]): Promise<number> {
+  let code = 0;
+  try {
+    await yargs(args)
+      .scriptName('synkti-bench')
+      .usage('$0 [scenarios..]\n\nRun scenario sweeps of Synkti and write CSV comparisons.')
+      .command(
+        'merge <dirs..>',
+        'combine shard result directories into what the unsharded run writes',
+        (y) =>
+          y
+            .positional('dirs', {
+              type: 'string',
+              array: true,
+              demandOption: true,
+              describe: 'shard result directories',
+            })
+            .option('out', {
+              type: 'string',
+              demandOption: true,
+              describe: 'directory to write the merged results to',
+            }),
+        (a) => {
+          code = mergeCommand({ dirs: a.dirs as string[], out: a.out });
+        },
+      )
+      .command(
+        '$0 [scenarios..]',
+        'run scenario files (default: scenarios/default.json)',
+        (y) =>
+          y
+            .positional('scenarios', {
+              type: 'string',
+              array: true,
+              describe: 'scenario files (JSON or YAML)',
+            })
+            .option('out', {
+              type: 'string',
+              describe: 'results directory (default results/<scenario name>)',
+            })
+            .option('workers', {
+              type: 'number',
+              default: availableParallelism(),
+              describe: 'worker threads',
+            })
+            .option('seeds', {
+              type: 'number',
+              describe: 'use seeds 1..N instead of the scenario file’s',
+            })
+            .option('check', {
+              type: 'string',
+              describe: 'baseline runs.csv: exit 1 on a savings or completion regression',
+            })
+            .option('shard', {
+              type: 'string',
+              describe: 'run slice i/N of the run list (0-based); also JOB_COMPLETION_INDEX/COUNT',
+            })
+            .option('resume', {
+              type: 'boolean',
+              default: false,
+              describe: 'skip runs already finished in the results directory',
+            })
+            .option('traces-dir', {
+              type: 'string',
+              describe:
+                'spot trace directory (default: SYNKTI_TRACES_DIR, then ../shared/data/spot-traces)',
+            }),
+        async (a) => {
+          code = await runCommand({
+            scenarios: (a.scenarios as string[] | undefined) ?? [],
+            out: a.out,
+            workers: a.workers,
+            seeds: a.seeds,
+            check: a.check,
+            shard: a.shard,
+            resume: a.resume,
+            tracesDir: a.tracesDir,
+          });
+        },
+      )
+      .strict()
+      .help()
+      .fail((message, error) => {
+        throw error ?? new InputError(`${message}; see --help`);
+      })
+      .parseAsync();
+  } catch (error) {
+    if (error instanceof InputError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    return 1;
+  }
+  return code;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
+  process.exitCode = await main(hideBin(process.argv));
+}

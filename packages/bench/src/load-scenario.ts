@@ -1,0 +1,309 @@
+/**
+ * Reads, validates and expands a scenario file (JSON or YAML) into the runs it asks for.
+ * Everything is checked before anything runs: the schema, every sweep point (as `simulate`
+ * would check it), policy names and parameters, and the trace files.
+ */
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createPolicy } from '@synkti/policies';
+import {
+  MIGRATION_PLANNERS,
+  type MigrationPlanner,
+  parseAvailabilityTrace,
+  parseSpotPriceHistory,
+  resolveScenario,
+  resolveWorkload,
+  type Scenario,
+  ScenarioError,
+} from '@synkti/sim-core';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { InputError } from './errors.js';
+import {
+  type FileScenario,
+  fileScenarioSchema,
+  type ScenarioFile,
+  scenarioFileSchema,
+} from './schema.js';
+import { resolveTracesDir, traceFile } from './traces-dir.js';
+
+/** A policy as a run names it. */
+export interface PolicyRef {
+  readonly name: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** `name` or `name(k=v,…)`, as printed in outputs. */
+  readonly label: string;
+}
+
+/** One point of the sweep. */
+export interface SweepPoint {
+  /** Swept parameter values by path, sorted by path. */
+  readonly params: Readonly<Record<string, number>>;
+  readonly scenario: Scenario;
+}
+
+/** A validated scenario file. */
+export interface LoadedScenario {
+  readonly file: string;
+  readonly name: string;
+  readonly points: readonly SweepPoint[];
+  readonly seeds: readonly (string | number)[];
+  readonly policies: readonly PolicyRef[];
+  readonly migrations: readonly MigrationPlanner[];
+  readonly savingsPctTolerance: number;
+  readonly completionsTolerance: number;
+}
+
+/** The policy every savings figure is measured against. */
+export const BASELINE_POLICY = 'on-demand-only';
+/** Most runs one invocation may ask for (shard larger sweeps). */
+export const MAX_RUNS = 100_000;
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const s = JSON.stringify(value);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+function pathString(p: readonly PropertyKey[]): string {
+  return (
+    p
+      .map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
+      .join('') || '(top level)'
+  );
+}
+
+function valueAt(root: unknown, p: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const k of p)
+    v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
+}
+
+/** Formats zod's first issue as `<file>: <path>: expected …, got …`. */
+function schemaError(
+  file: string,
+  error: z.ZodError,
+  input: unknown,
+  prefix: readonly PropertyKey[] = [],
+): InputError {
+  const issue = error.issues[0] as z.core.$ZodIssue;
+  const p = [...prefix, ...issue.path];
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+    return new InputError(
+      `${file}: ${pathString(p)}: unknown field ${keys} (a typo?); remove it or check the spelling`,
+    );
+  }
+  let expected = issue.message;
+  if (issue.code === 'invalid_value')
+    expected = issue.values.map((v) => JSON.stringify(v)).join(' or ');
+  if (
+    issue.code === 'invalid_union' &&
+    'note' in issue &&
+    issue.note === 'No matching discriminator'
+  ) {
+    expected = 'a known "kind"/"dist" value';
+  }
+  return new InputError(
+    `${file}: ${pathString(p)}: expected ${expected}, got ${describe(valueAt(input, issue.path))}`,
+  );
+}
+
+function parseText(file: string, text: string): unknown {
+  const yaml = /\.ya?ml$/i.test(file);
+  try {
+    return yaml ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new InputError(
+      `${file}: not valid ${yaml ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
+    );
+  }
+}
+
+function expandValues(v: readonly number[] | { from: number; to: number; step: number }): number[] {
+  if (Array.isArray(v)) return [...v];
+  const r = v as { from: number; to: number; step: number };
+  const out: number[] = [];
+  const count = Math.floor((r.to - r.from) / r.step + 1e-9) + 1;
+  for (let k = 0; k < count; k++) out.push(Number((r.from + k * r.step).toPrecision(12)));
+  return out;
+}
+
+/** Sets `value` at a dotted path (numeric parts index arrays); the parent must exist. */
+function setPath(root: Record<string, unknown>, dotted: string, value: number, file: string): void {
+  const parts = dotted.split('.');
+  let node: unknown = root;
+  for (const [i, part] of parts.slice(0, -1).entries()) {
+    node = (node as Record<string, unknown> | undefined)?.[part];
+    if (node === null || typeof node !== 'object') {
+      throw new InputError(
+        `${file}: sweep."${dotted}": no field "${parts.slice(0, i + 1).join('.')}" in scenario to sweep; ` +
+          'paths start inside "scenario", e.g. "instanceTypes.0.preemption.ratePerHour"',
+      );
+    }
+  }
+  (node as Record<string, unknown>)[parts[parts.length - 1] as string] = value;
+}
+
+function policyRef(p: ScenarioFile['policies'][number]): PolicyRef {
+  const name = typeof p === 'string' ? p : p.name;
+  const params = typeof p === 'string' ? {} : (p.params ?? {});
+  const keys = Object.keys(params).sort();
+  const label =
+    keys.length === 0
+      ? name
+      : `${name}(${keys.map((k) => `${k}=${JSON.stringify(params[k])}`).join(',')})`;
+  return { name, params, label };
+}
+
+/** Builds the `simulate` scenario of a file scenario, reading its trace files. */
+function toScenario(
+  fs: FileScenario,
+  name: string,
+  file: string,
+  at: string,
+  tracesDir: string | undefined,
+  cache: Map<string, unknown>,
+): Scenario {
+  const traces = resolveTracesDir(tracesDir);
+  const read = <T>(relative: string, parse: (text: string, source: string) => T): T => {
+    const full = traceFile(relative, traces, `${file}: ${at}`);
+    if (!cache.has(full)) cache.set(full, parse(readFileSync(full, 'utf8'), full));
+    return cache.get(full) as T;
+  };
+  const instanceTypes = fs.instanceTypes.map((t, k) => {
+    const { spotPrice, preemption, ...rest } = t;
+    const where = `${at}instanceTypes[${k}]`;
+    return {
+      ...rest,
+      ...(spotPrice === undefined
+        ? {}
+        : spotPrice.kind === 'trace'
+          ? {
+              spotPrice: {
+                kind: 'trace' as const,
+                records: read(spotPrice.file, parseSpotPriceHistory),
+                availabilityZone: spotPrice.availabilityZone,
+                ...(spotPrice.instanceType ? { instanceType: spotPrice.instanceType } : {}),
+                ...(spotPrice.productDescription
+                  ? { productDescription: spotPrice.productDescription }
+                  : {}),
+                ...(spotPrice.startTime
+                  ? { startSeconds: Date.parse(spotPrice.startTime) / 1000 }
+                  : {}),
+              },
+            }
+          : { spotPrice }),
+      ...(preemption === undefined
+        ? {}
+        : preemption.kind === 'trace'
+          ? {
+              preemption: {
+                kind: 'trace' as const,
+                trace: read(preemption.file, (text, source) => {
+                  try {
+                    return parseAvailabilityTrace(text, source);
+                  } catch (error) {
+                    throw new InputError(
+                      `${file}: ${where}.preemption.file: ${(error as Error).message}`,
+                    );
+                  }
+                }),
+                offsetSeconds: (preemption.offsetHours ?? 0) * 3600,
+              },
+            }
+          : { preemption }),
+    };
+  });
+  return { ...(fs as Omit<FileScenario, 'instanceTypes'>), name, instanceTypes } as Scenario;
+}
+
+/**
+ * Loads and validates one scenario file.
+ * @param seedsOverride `--seeds N`: use seeds 1..N instead of the file's.
+ * @throws InputError naming the file, the field path, what was expected and what was found.
+ */
+export function loadScenario(
+  file: string,
+  options: { seeds?: number; tracesDir?: string } = {},
+): LoadedScenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(
+      `${file}: cannot read the scenario file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+  const raw = parseText(file, text);
+  const parsed = scenarioFileSchema.safeParse(raw);
+  if (!parsed.success) throw schemaError(file, parsed.error, raw);
+  const spec = parsed.data;
+  const name = spec.name ?? path.basename(file).replace(/\.(json|ya?ml)$/i, '');
+
+  // Sweep points: the cartesian product of the swept values, paths sorted.
+  const sweep = Object.entries(spec.sweep ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  let combos: Record<string, number>[] = [{}];
+  for (const [p, values] of sweep) {
+    combos = combos.flatMap((c) => expandValues(values).map((v) => ({ ...c, [p]: v })));
+  }
+  const cache = new Map<string, unknown>();
+  const points = combos.map((params) => {
+    const copy = structuredClone(raw as { scenario: Record<string, unknown> }).scenario;
+    for (const [p, v] of Object.entries(params)) setPath(copy, p, v, file);
+    const at = Object.keys(params).length === 0 ? '' : `sweep point ${JSON.stringify(params)}: `;
+    const checked = fileScenarioSchema.safeParse(copy);
+    if (!checked.success) {
+      const e = schemaError(file, checked.error, copy, ['scenario']);
+      throw new InputError(at ? e.message.replace(`${file}: `, `${file}: ${at}`) : e.message);
+    }
+    const scenario = toScenario(checked.data, name, file, at, options.tracesDir, cache);
+    try {
+      resolveScenario(scenario);
+      resolveWorkload(scenario.workload, 1);
+    } catch (error) {
+      if (error instanceof ScenarioError)
+        throw new InputError(`${file}: ${at}scenario.${error.message}`);
+      throw error;
+    }
+    return { params, scenario };
+  });
+
+  const seeds =
+    options.seeds !== undefined
+      ? Array.from({ length: options.seeds }, (_, k) => k + 1)
+      : typeof spec.seeds === 'number' || spec.seeds === undefined
+        ? Array.from({ length: (spec.seeds as number | undefined) ?? 10 }, (_, k) => k + 1)
+        : spec.seeds;
+  const policies = spec.policies.map(policyRef);
+  for (const [k, p] of policies.entries()) {
+    try {
+      createPolicy(p.name, p.params);
+    } catch (error) {
+      throw new InputError(`${file}: policies[${k}]: ${(error as Error).message}`);
+    }
+  }
+  if (!policies.some((p) => p.label === BASELINE_POLICY)) {
+    policies.push({ name: BASELINE_POLICY, params: {}, label: BASELINE_POLICY });
+  }
+  const migrations = [...new Set(spec.migrations ?? MIGRATION_PLANNERS)];
+  const runs = points.length * seeds.length * policies.length * migrations.length;
+  if (runs > MAX_RUNS) {
+    throw new InputError(
+      `${file}: asks for ${runs} runs (points × seeds × policies × planners), more than ${MAX_RUNS}; ` +
+        'shrink the sweep or split it with --shard i/N across machines',
+    );
+  }
+  return {
+    file,
+    name,
+    points,
+    seeds,
+    policies,
+    migrations,
+    savingsPctTolerance: spec.check?.savingsPctTolerance ?? 0.5,
+    completionsTolerance: spec.check?.completionsTolerance ?? 0.5,
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * What a sweep writes: runs.csv (one row per run), comparison.csv (optimal vs first-fit and
+ * greedy, paired by seed, with 95% CIs) and summary.md. All are pure functions of the set of
+ * rows, written in run-index order, so they are byte-identical whatever the worker count,
+ * completion order or sharding.
+ *
+ * Column order (hyperfine's rule): fixed identity columns, then `param_<path>` columns sorted by
+ * path, then fixed metric columns. An empty cell means "undefined" (e.g. no task completed, so
+ * no completion percentile); no cell is ever NaN.
+ */
+
+import { stringify } from 'csv-stringify/sync';
+import { BASELINE_POLICY } from './load-scenario.js';
+import { estimate, pairedDifference } from './paired-stats.js';
+import { METRIC_COLUMNS, type MetricColumn, type RunRow } from './runs.js';
+
+/** Formats a number for CSV: 12 significant digits, empty when undefined or not finite. */
+export function formatNumber(x: number | undefined): string {
+  if (x === undefined || !Number.isFinite(x)) return '';
+  return String(Number(x.toPrecision(12)));
+}
+
+const pointKey = (r: RunRow) => JSON.stringify([r.scenario, r.params]);
+
+/** savings_pct of every row: 100 × (1 − cost per work-hour / baseline's on the same seed). */
+export function savingsByRow(rows: readonly RunRow[]): Map<number, number | undefined> {
+  const baseline = new Map<string, RunRow>();
+  for (const r of rows) {
+    if (r.policy !== BASELINE_POLICY) continue;
+    const k = JSON.stringify([pointKey(r), r.seed]);
+    if (!baseline.has(k) || r.migration === 'optimal') baseline.set(k, r);
+  }
+  const out = new Map<number, number | undefined>();
+  for (const r of rows) {
+    const b = baseline.get(JSON.stringify([pointKey(r), r.seed]));
+    const a = r.metrics.cost_per_work_hour;
+    const base = b?.metrics.cost_per_work_hour;
+    out.set(
+      r.index,
+      a === undefined || base === undefined || base === 0 ? undefined : 100 * (1 - a / base),
+    );
+  }
+  return out;
+}
+
+function paramColumns(rows: readonly RunRow[]): string[] {
+  return [...new Set(rows.flatMap((r) => Object.keys(r.params)))].sort();
+}
+
+/** runs.csv text. */
+export function runsCsv(rows: readonly RunRow[]): string {
+  const params = paramColumns(rows);
+  const savings = savingsByRow(rows);
+  const header = [
+    'scenario',
+    ...params.map((p) => `param_${p}`),
+    'seed',
+    'policy',
+    'migration',
+    ...METRIC_COLUMNS.slice(0, 5),
+    'savings_pct',
+    ...METRIC_COLUMNS.slice(5),
+  ];
+  const body = rows.map((r) => [
+    r.scenario,
+    ...params.map((p) => formatNumber(r.params[p])),
+    String(r.seed),
+    r.policy,
+    r.migration,
+    ...METRIC_COLUMNS.slice(0, 5).map((c) => formatNumber(r.metrics[c])),
+    formatNumber(savings.get(r.index)),
+    ...METRIC_COLUMNS.slice(5).map((c) => formatNumber(r.metrics[c])),
+  ]);
+  return stringify([header, ...body]);
+}
+
+/** Metrics compared between planners in comparison.csv. */
+export const COMPARED_METRICS = [
+  'total_cost_usd',
+  'savings_pct',
+  'migration_downtime_mean_s',
+  'progress_lost_hours',
+  'tasks_completed',
+] as const;
+
+type Compared = (typeof COMPARED_METRICS)[number];
+
+function metricOf(
+  r: RunRow,
+  m: Compared,
+  savings: Map<number, number | undefined>,
+): number | undefined {
+  return m === 'savings_pct' ? savings.get(r.index) : r.metrics[m as MetricColumn];
+}
+
+/** Groups rows by (scenario, point, policy), in first-appearance (run index) order. */
+function groups(rows: readonly RunRow[]): Map<string, RunRow[]> {
+  const out = new Map<string, RunRow[]>();
+  for (const r of rows) {
+    const k = JSON.stringify([r.scenario, r.params, r.policy]);
+    const list = out.get(k) ?? [];
+    list.push(r);
+    out.set(k, list);
+  }
+  return out;
+}
+
+/** comparison.csv text: optimal versus each other planner, paired by seed. */
+export function comparisonCsv(rows: readonly RunRow[]): string {
+  const params = paramColumns(rows);
+  const savings = savingsByRow(rows);
+  const header = [
+    'scenario',
+    ...params.map((p) => `param_${p}`),
+    'policy',
+    'metric',
+    'planner_a',
+    'planner_b',
+    'mean_a',
+    'mean_b',
+    'mean_diff',
+    'ci95_low',
+    'ci95_high',
+    'n_seeds',
+  ];
+  const body: string[][] = [];
+  for (const list of groups(rows).values()) {
+    const first = list[0] as RunRow;
+    if (first.policy === BASELINE_POLICY) continue; // planners cannot differ without preemptions
+    const byPlanner = new Map<string, RunRow[]>();
+    for (const r of list) byPlanner.set(r.migration, [...(byPlanner.get(r.migration) ?? []), r]);
+    const optimal = byPlanner.get('optimal');
+    if (!optimal) continue;
+    for (const other of ['first-fit', 'greedy']) {
+      const versus = byPlanner.get(other);
+      if (!versus) continue;
+      for (const m of COMPARED_METRICS) {
+        const a = new Map(optimal.map((r) => [String(r.seed), metricOf(r, m, savings)]));
+        const b = new Map(versus.map((r) => [String(r.seed), metricOf(r, m, savings)]));
+        const d = pairedDifference(a, b);
+        body.push([
+          first.scenario,
+          ...params.map((p) => formatNumber(first.params[p])),
+          first.policy,
+          m,
+          'optimal',
+          other,
+          formatNumber(d.meanA),
+          formatNumber(d.meanB),
+          formatNumber(d.meanDiff),
+          formatNumber(d.ciLow),
+          formatNumber(d.ciHigh),
+          String(d.n),
+        ]);
+      }
+    }
+  }
+  return stringify([header, ...body]);
+}
+
+function meanCi(values: (number | undefined)[], digits: number): string {
+  const e = estimate(values.filter((v): v is number => v !== undefined));
+  if (e.mean === undefined) return '–';
+  const hw = e.halfWidth === undefined ? '' : ` ± ${e.halfWidth.toFixed(digits)}`;
+  return `${e.mean.toFixed(digits)}${hw}`;
+}
+
+/** summary.md text: per scenario point, policy and planner, mean ± 95% CI half-width. */
+export function summaryMarkdown(rows: readonly RunRow[]): string {
+  const savings = savingsByRow(rows);
+  const lines: string[] = [
+    '# Synkti sweep summary',
+    '',
+    'Mean ± 95% CI half-width (Student t) over seeds.',
+    '',
+  ];
+  let currentPoint = '';
+  for (const list of groups(rows).values()) {
+    const first = list[0] as RunRow;
+    const point = pointKey(first);
+    if (point !== currentPoint) {
+      if (currentPoint !== '') lines.push('');
+      currentPoint = point;
+      const params = Object.entries(first.params)
+        .map(([k, v]) => `${k} = ${v}`)
+        .join(', ');
+      lines.push(`## ${first.scenario}${params ? ` (${params})` : ''}`, '');
+      lines.push(
+        '| policy | planner | seeds | cost $ | savings % | completed | preemptions | downtime mean s | progress lost h |',
+      );
+      lines.push('|---|---|---|---|---|---|---|---|---|');
+    }
+    const byPlanner = new Map<string, RunRow[]>();
+    for (const r of list) byPlanner.set(r.migration, [...(byPlanner.get(r.migration) ?? []), r]);
+    for (const [planner, rs] of byPlanner) {
+      lines.push(
+        `| ${first.policy} | ${planner} | ${rs.length} | ${meanCi(
+          rs.map((r) => r.metrics.total_cost_usd),
+          2,
+        )} | ` +
+          `${meanCi(
+            rs.map((r) => savings.get(r.index)),
+            1,
+          )} | ${meanCi(
+            rs.map((r) => r.metrics.tasks_completed),
+            1,
+          )} | ` +
+          `${meanCi(
+            rs.map((r) => r.metrics.preemptions),
+            1,
+          )} | ${meanCi(
+            rs.map((r) => r.metrics.migration_downtime_mean_s),
+            1,
+          )} | ` +
+          `${meanCi(
+            rs.map((r) => r.metrics.progress_lost_hours),
+            2,
+          )} |`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,106 @@
+/**
+ * Runs specs on worker threads. Completion order varies with timing; callers order results by
+ * run index, so outputs do not depend on the worker count.
+ */
+
+import { Worker } from 'node:worker_threads';
+import type { Scenario } from '@synkti/sim-core';
+import type { RunRow, RunSpec } from './runs.js';
+
+/** The worker module beside this one: `.ts` sources (run through tsx), or built `.js`. */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(
+  FROM_SOURCE ? './worker-from-source.mjs' : './worker.js',
+  import.meta.url,
+);
+/** From source, workers resolve the packages to their TypeScript sources too. */
+const WORKER_EXEC_ARGV = FROM_SOURCE ? ['--conditions=@synkti/source'] : [];
+
+/** Specs queued at each worker at once. */
+const IN_FLIGHT = 2;
+
+/** Thrown when a run fails inside a worker; names the run. */
+export class RunFailedError extends Error {
+  constructor(spec: RunSpec, message: string) {
+    super(`run ${spec.index} (${spec.key}) failed: ${message}`);
+    this.name = 'RunFailedError';
+  }
+}
+
+/** A running pool; `stop()` terminates the workers (Ctrl-C). */
+export interface PoolHandle {
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `specs` on `workers` threads, calling `onRow` as each finishes (in completion order).
+ * Rejects on the first failed run, after stopping the other workers.
+ */
+export function runPool(
+  specs: readonly RunSpec[],
+  scenarios: readonly Scenario[],
+  workers: number,
+  onRow: (row: RunRow) => void,
+): PoolHandle {
+  const queue = [...specs];
+  const byIndex = new Map(specs.map((s) => [s.index, s]));
+  const threads: Worker[] = [];
+  let stopped = false;
+  const stop = async () => {
+    stopped = true;
+    await Promise.all(threads.map((t) => t.terminate()));
+  };
+  const done = new Promise<void>((resolve, reject) => {
+    let active = 0;
+    const count = Math.max(1, Math.min(workers, queue.length));
+    if (queue.length === 0) {
+      resolve();
+      return;
+    }
+    for (let k = 0; k < count; k++) {
+      const worker = new Worker(WORKER_URL, {
+        workerData: { scenarios },
+        execArgv: WORKER_EXEC_ARGV,
+        // A larger young generation: fewer scavenges of the simulation's short-lived objects.
+        resourceLimits: { maxYoungGenerationSizeMb: 64 },
+      });
+      threads.push(worker);
+      active++;
+      let inFlight = 0;
+      // Keeps IN_FLIGHT specs queued at each worker, so it never idles waiting for the main thread.
+      const feed = () => {
+        while (inFlight < IN_FLIGHT && !stopped) {
+          const next = queue.shift();
+          if (next === undefined) break;
+          inFlight++;
+          worker.postMessage(next);
+        }
+        if (inFlight === 0) {
+          active--;
+          void worker.terminate();
+          if (active === 0 && !stopped) resolve();
+        }
+      };
+      worker.on(
+        'message',
+        (msg: { ok: true; row: RunRow } | { ok: false; index: number; message: string }) => {
+          inFlight--;
+          if (!msg.ok) {
+            void stop();
+            reject(new RunFailedError(byIndex.get(msg.index) as RunSpec, msg.message));
+            return;
+          }
+          onRow(msg.row);
+          feed();
+        },
+      );
+      worker.on('error', (error) => {
+        void stop();
+        reject(error);
+      });
+      feed();
+    }
+  });
+  return { done, stop };
+}

@@ -1,0 +1,16 @@
+/** Worker thread: runs the specs the pool sends, on scenarios received once at start. */
+
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Scenario } from '@synkti/sim-core';
+import { executeRun, type RunSpec } from './runs.js';
+
+const scenarios = (workerData as { scenarios: Scenario[] }).scenarios;
+
+parentPort?.on('message', (spec: RunSpec) => {
+  try {
+    parentPort?.postMessage({ ok: true, row: executeRun(spec, scenarios[spec.point] as Scenario) });
+  } catch (error) {
+    const e = error as Error;
+    parentPort?.postMessage({ ok: false, index: spec.index, message: e.message, stack: e.stack });
+  }
+});
