@@ -39,7 +39,7 @@ export interface PolicyRef {
 /** One point of the sweep. */
 export interface SweepPoint {
   /** Swept parameter values by path, sorted by path. */
-  readonly params: Readonly<Record<string, number>>;
+  readonly params: Readonly<Record<string, number | string>>;
   readonly scenario: Scenario;
 }
 
@@ -122,7 +122,9 @@ function parseText(file: string, text: string): unknown {
   }
 }
 
-function expandValues(v: readonly number[] | { from: number; to: number; step: number }): number[] {
+function expandValues(
+  v: readonly (number | string)[] | { from: number; to: number; step: number },
+): (number | string)[] {
   if (Array.isArray(v)) return [...v];
   const r = v as { from: number; to: number; step: number };
   const out: number[] = [];
@@ -132,7 +134,12 @@ function expandValues(v: readonly number[] | { from: number; to: number; step: n
 }
 
 /** Sets `value` at a dotted path (numeric parts index arrays); the parent must exist. */
-function setPath(root: Record<string, unknown>, dotted: string, value: number, file: string): void {
+function setPath(
+  root: Record<string, unknown>,
+  dotted: string,
+  value: number | string,
+  file: string,
+): void {
   const parts = dotted.split('.');
   let node: unknown = root;
   for (const [i, part] of parts.slice(0, -1).entries()) {
@@ -211,7 +218,10 @@ function toScenario(
                     );
                   }
                 }),
-                offsetSeconds: (preemption.offsetHours ?? 0) * 3600,
+                offsetSeconds:
+                  preemption.offsetHours === 'random'
+                    ? ('random' as const)
+                    : (preemption.offsetHours ?? 0) * 3600,
               },
             }
           : { preemption }),
@@ -245,7 +255,7 @@ export function loadScenario(
 
   // Sweep points: the cartesian product of the swept values, paths sorted.
   const sweep = Object.entries(spec.sweep ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  let combos: Record<string, number>[] = [{}];
+  let combos: Record<string, number | string>[] = [{}];
   for (const [p, values] of sweep) {
     combos = combos.flatMap((c) => expandValues(values).map((v) => ({ ...c, [p]: v })));
   }

@@ -20,6 +20,12 @@ export function formatNumber(x: number | undefined): string {
   return String(Number(x.toPrecision(12)));
 }
 
+/** Formats a swept parameter: numbers as {@link formatNumber}, strings as they are. */
+export function formatParam(x: number | string | undefined): string {
+  if (typeof x === 'string') return x;
+  return formatNumber(x);
+}
+
 const pointKey = (r: RunRow) => JSON.stringify([r.scenario, r.params]);
 
 /** savings_pct of every row: 100 × (1 − cost per work-hour / baseline's on the same seed). */
@@ -63,7 +69,7 @@ export function runsCsv(rows: readonly RunRow[]): string {
   ];
   const body = rows.map((r) => [
     r.scenario,
-    ...params.map((p) => formatNumber(r.params[p])),
+    ...params.map((p) => formatParam(r.params[p])),
     String(r.seed),
     r.policy,
     r.migration,
@@ -140,7 +146,7 @@ export function comparisonCsv(rows: readonly RunRow[]): string {
         const d = pairedDifference(a, b);
         body.push([
           first.scenario,
-          ...params.map((p) => formatNumber(first.params[p])),
+          ...params.map((p) => formatParam(first.params[p])),
           first.policy,
           m,
           'optimal',

@@ -12,7 +12,7 @@ export interface RunSpec {
   readonly scenario: string;
   /** Index into the flattened list of sweep points of all scenario files. */
   readonly point: number;
-  readonly params: Readonly<Record<string, number>>;
+  readonly params: Readonly<Record<string, number | string>>;
   readonly seed: string | number;
   readonly policy: PolicyRef;
   readonly migration: MigrationPlanner;
@@ -23,7 +23,7 @@ export interface RunRow {
   readonly index: number;
   readonly key: string;
   readonly scenario: string;
-  readonly params: Readonly<Record<string, number>>;
+  readonly params: Readonly<Record<string, number | string>>;
   readonly seed: string | number;
   readonly policy: string;
   readonly migration: MigrationPlanner;

@@ -110,7 +110,12 @@ const preemption = z.discriminatedUnion(
       kind: z.literal('trace'),
       /** Availability trace (Can't Be Late format), relative to the trace directory. */
       file: name('a file path relative to the trace directory'),
-      offsetHours: nonNegative('hours >= 0').optional(),
+      /** Trace time at t = 0, hours, or "random": a window drawn from the seed. Default 0. */
+      offsetHours: z
+        .union([nonNegative('hours >= 0'), z.literal('random')], {
+          error: 'hours >= 0 or "random"',
+        })
+        .optional(),
     }),
   ],
   { error: 'a preemption model: {"kind": "poisson" | "trace", …}' },
@@ -176,8 +181,8 @@ export const scenarioFileSchema = z.strictObject({
   sweep: z
     .record(
       z.string(),
-      z.union([z.array(z.number()).min(1), range], {
-        error: 'a list of numbers or {"from", "to", "step"}',
+      z.union([z.array(z.union([z.number(), z.string()])).min(1), range], {
+        error: 'a non-empty list of values or {"from", "to", "step"}',
       }),
     )
     .optional(),

@@ -3,8 +3,16 @@
  * @packageDocumentation
  */
 
+export {
+  type DeadlineState,
+  deadlineState,
+  mustUseOnDemand,
+  type Want,
+} from './deadline-rules.js';
 export { cheapestPerWork, DecisionBuilder, typesFitting } from './decision-builder.js';
+export { greedyDeadline } from './greedy-deadline.js';
 export { greedySpot } from './greedy-spot.js';
 export { type OnDemandFallbackParams, onDemandFallback } from './on-demand-fallback.js';
 export { onDemandOnly } from './on-demand-only.js';
 export { createPolicy, listPolicies, type PolicyFactory, registerPolicy } from './registry.js';
+export { uniformProgress } from './uniform-progress.js';

@@ -3,9 +3,11 @@
  */
 
 import type { SchedulingPolicy } from '@synkti/sim-core';
+import { greedyDeadline } from './greedy-deadline.js';
 import { greedySpot } from './greedy-spot.js';
 import { onDemandFallback } from './on-demand-fallback.js';
 import { onDemandOnly } from './on-demand-only.js';
+import { uniformProgress } from './uniform-progress.js';
 
 /** Makes a policy from its parameters (a plain object; `{}` when none are given). */
 export type PolicyFactory = (params: Readonly<Record<string, unknown>>) => SchedulingPolicy;
@@ -68,3 +70,5 @@ registerPolicy(
   (p) => onDemandFallback(p as Parameters<typeof onDemandFallback>[0]),
   ['maxPreemptions', 'priceRatio'],
 );
+registerPolicy('greedy-deadline', () => greedyDeadline());
+registerPolicy('uniform-progress', () => uniformProgress());

@@ -86,7 +86,7 @@ describe('on-demand-fallback', () => {
 
   it('falls back at once when no spot can be launched (trace unavailability)', () => {
     const gone = parseAvailabilityTrace(
-      JSON.stringify({ metadata: { gap_seconds: HOUR }, data: [0, 0, 1] }),
+      JSON.stringify({ metadata: { gap_seconds: HOUR }, data: [0, 0, ...Array(40).fill(1)] }),
       'gone',
     );
     const r = simulate(

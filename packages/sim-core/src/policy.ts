@@ -68,6 +68,8 @@ export interface SimulationView {
   readonly instanceTypes: readonly ResolvedInstanceType[];
   /** Restart overhead of the scenario, seconds (see Scenario.restartOverheadSeconds). */
   readonly restartOverheadSeconds: number;
+  /** Period of policy ticks, seconds; undefined when decisions happen at events only. */
+  readonly policyTickSeconds: number | undefined;
   /** Tasks waiting for a placement, in arrival order (ties by id). */
   pendingTasks(): readonly TaskView[];
   /** Instances that are booting, running or notified, in launch order. */

@@ -77,7 +77,11 @@ const positive = (x: unknown): x is number => typeof x === 'number' && x > 0 && 
 const nonNegative = (x: unknown): x is number =>
   typeof x === 'number' && x >= 0 && Number.isFinite(x);
 
-function resolveType(t: InstanceTypeSpec, path: string): ResolvedInstanceType {
+function resolveType(
+  t: InstanceTypeSpec,
+  path: string,
+  horizonSeconds: number,
+): ResolvedInstanceType {
   check(
     typeof t.name === 'string' && t.name.length > 0,
     `${path}.name`,
@@ -145,7 +149,20 @@ function resolveType(t: InstanceTypeSpec, path: string): ResolvedInstanceType {
       preemption.trace,
     );
     const offset = preemption.offsetSeconds ?? 0;
-    check(nonNegative(offset), `${pp}.offsetSeconds`, 'seconds >= 0', offset);
+    check(
+      offset === 'random' || nonNegative(offset),
+      `${pp}.offsetSeconds`,
+      'seconds >= 0 or "random"',
+      offset,
+    );
+    const span = preemption.trace.capacity.length * preemption.trace.gapSeconds;
+    const needed = (offset === 'random' ? 0 : offset) + horizonSeconds;
+    check(
+      needed <= span,
+      `${pp}.trace`,
+      `a trace covering offset + horizon = ${needed} s (shorten the horizon or the offset)`,
+      `a trace of ${span} s`,
+    );
   } else {
     check(false, `${pp}.kind`, '"poisson" or "trace"', (preemption as { kind: unknown }).kind);
   }
@@ -176,7 +193,9 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
     'a non-empty list of instance types',
     scenario.instanceTypes,
   );
-  const instanceTypes = scenario.instanceTypes.map((t, k) => resolveType(t, `instanceTypes[${k}]`));
+  const instanceTypes = scenario.instanceTypes.map((t, k) =>
+    resolveType(t, `instanceTypes[${k}]`, scenario.horizonHours * 3600),
+  );
   const names = new Set<string>();
   instanceTypes.forEach((t, k) => {
     check(!names.has(t.name), `instanceTypes[${k}].name`, 'a name not used before', t.name);

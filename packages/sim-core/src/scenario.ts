@@ -112,8 +112,11 @@ export type PreemptionSpec =
       readonly kind: 'trace';
       /** Parsed availability trace (see `parseAvailabilityTrace`). */
       readonly trace: AvailabilityTraceData;
-      /** Trace time at t = 0, seconds. Default 0. */
-      readonly offsetSeconds?: number;
+      /**
+       * Trace time at t = 0, seconds, or `'random'`: uniform over the windows that fit the horizon,
+       * drawn from the seed's `trace-offset/<type>` stream. Default 0.
+       */
+      readonly offsetSeconds?: number | 'random';
     };
 
 /** A kind of machine. */

@@ -83,7 +83,11 @@ interface TypeMarket {
   readonly spotSlots: Set<number>;
 }
 
-function buildMarket(type: ResolvedInstanceType, seed: string | number): TypeMarket {
+function buildMarket(
+  type: ResolvedInstanceType,
+  seed: string | number,
+  horizonSeconds: number,
+): TypeMarket {
   const sp = type.spotPrice;
   let spotPrice: PriceProcess;
   if (sp.kind === 'ou') {
@@ -112,7 +116,13 @@ function buildMarket(type: ResolvedInstanceType, seed: string | number): TypeMar
   const pp = type.preemption;
   let preemption: PreemptionProcess;
   if (pp.kind === 'trace') {
-    preemption = new TracePreemption(new AvailabilityTrace(pp.trace, pp.offsetSeconds ?? 0));
+    let offset = pp.offsetSeconds ?? 0;
+    if (offset === 'random') {
+      // A window of the trace drawn from the seed: many windows per trace across seeds.
+      const span = pp.trace.capacity.length * pp.trace.gapSeconds;
+      offset = createRng(seed, `trace-offset/${type.name}`).uniform(0, span - horizonSeconds);
+    }
+    preemption = new TracePreemption(new AvailabilityTrace(pp.trace, offset));
   } else if ((pp.priceSensitivity ?? 0) !== 0) {
     const mu =
       sp.kind === 'ou' ? sp.meanPerHour : (spotPrice.minPerHour + spotPrice.maxPerHour) / 2;
@@ -154,6 +164,7 @@ class Run implements SimulationView {
   readonly horizonSeconds: number;
   readonly instanceTypes: readonly ResolvedInstanceType[];
   readonly restartOverheadSeconds: number;
+  readonly policyTickSeconds: number | undefined;
   readonly #markets = new Map<string, TypeMarket>();
   readonly #tasks: TaskState[];
   readonly #tasksById = new Map<string, TaskState>();
@@ -186,7 +197,9 @@ class Run implements SimulationView {
     this.horizonSeconds = scenario.horizonSeconds;
     this.instanceTypes = scenario.instanceTypes;
     this.restartOverheadSeconds = scenario.restartOverheadSeconds;
-    for (const t of scenario.instanceTypes) this.#markets.set(t.name, buildMarket(t, options.seed));
+    this.policyTickSeconds = scenario.policyTickSeconds;
+    for (const t of scenario.instanceTypes)
+      this.#markets.set(t.name, buildMarket(t, options.seed, this.horizonSeconds));
     const storageMBps = scenario.checkpoint.storageBandwidthGbps * MB_PER_SECOND_PER_GBPS;
     const clock = () => this.engine.now;
     this.#tasks = workload.map((spec) => {
