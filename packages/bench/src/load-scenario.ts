@@ -20,6 +20,7 @@ import {
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from './errors.js';
+import { OFFLINE_OPTIMAL, offlineOptimalUnfit } from './offline-optimal-run.js';
 import {
   type FileScenario,
   fileScenarioSchema,
@@ -289,6 +290,16 @@ export function loadScenario(
         : spec.seeds;
   const policies = spec.policies.map(policyRef);
   for (const [k, p] of policies.entries()) {
+    if (p.name === OFFLINE_OPTIMAL) {
+      for (const point of points) {
+        const why = offlineOptimalUnfit(point.scenario);
+        if (why)
+          throw new InputError(
+            `${file}: policies[${k}]: "${OFFLINE_OPTIMAL}" does not apply: ${why}`,
+          );
+      }
+      continue;
+    }
     try {
       createPolicy(p.name, p.params);
     } catch (error) {

@@ -3,6 +3,7 @@
 import { createPolicy } from '@synkti/policies';
 import { type MigrationPlanner, type RunResult, type Scenario, simulate } from '@synkti/sim-core';
 import type { LoadedScenario, PolicyRef } from './load-scenario.js';
+import { OFFLINE_OPTIMAL, offlineOptimalMetrics } from './offline-optimal-run.js';
 
 /** One run to do. `index` orders everything written. */
 export interface RunSpec {
@@ -117,6 +118,18 @@ function metrics(r: RunResult): RunRow['metrics'] {
 
 /** Runs one spec on its (already validated) scenario. */
 export function executeRun(spec: RunSpec, scenario: Scenario): RunRow {
+  const row = {
+    index: spec.index,
+    key: spec.key,
+    scenario: spec.scenario,
+    params: spec.params,
+    seed: spec.seed,
+    policy: spec.policy.label,
+    migration: spec.migration,
+  };
+  if (spec.policy.name === OFFLINE_OPTIMAL) {
+    return { ...row, metrics: offlineOptimalMetrics(scenario, spec.seed) };
+  }
   const result = simulate(scenario, {
     policy: createPolicy(spec.policy.name, spec.policy.params),
     migration: spec.migration,

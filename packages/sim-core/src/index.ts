@@ -58,6 +58,7 @@ export {
   TracePriceProcess,
   type TracePriceSelection,
 } from './market/spot-price-history.js';
+export { traceOffsetSeconds } from './market/trace-offset.js';
 export { InvariantViolation } from './metrics/invariants.js';
 export { type RunResult, rawCostSavings, type SimEvent, savings } from './metrics/run-result.js';
 export { mean, quantile } from './metrics/stats.js';
@@ -77,6 +78,11 @@ export {
   planMigrations,
   transferSeconds,
 } from './planning/migration.js';
+export {
+  type OfflineOptimalInput,
+  type OfflineOptimum,
+  offlineOptimalCost,
+} from './planning/offline-optimal.js';
 export {
   type Decisions,
   type InstanceState,

@@ -28,6 +28,7 @@ import {
 } from './market/preemption.js';
 import { ConstantPrice, integrateCostUsd, type PriceProcess } from './market/price-process.js';
 import { TracePriceProcess } from './market/spot-price-history.js';
+import { traceOffsetSeconds } from './market/trace-offset.js';
 import { checkInvariants, type InvariantMemory } from './metrics/invariants.js';
 import type { RunResult, SimEvent } from './metrics/run-result.js';
 import { mean, quantile } from './metrics/stats.js';
@@ -116,12 +117,7 @@ function buildMarket(
   const pp = type.preemption;
   let preemption: PreemptionProcess;
   if (pp.kind === 'trace') {
-    let offset = pp.offsetSeconds ?? 0;
-    if (offset === 'random') {
-      // A window of the trace drawn from the seed: many windows per trace across seeds.
-      const span = pp.trace.capacity.length * pp.trace.gapSeconds;
-      offset = createRng(seed, `trace-offset/${type.name}`).uniform(0, span - horizonSeconds);
-    }
+    const offset = traceOffsetSeconds(pp, type.name, seed, horizonSeconds);
     preemption = new TracePreemption(new AvailabilityTrace(pp.trace, offset));
   } else if ((pp.priceSensitivity ?? 0) !== 0) {
     const mu =
