@@ -11,16 +11,20 @@
 
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { createPolicy } from '@synkti/policies';
+import { type Scenario, simulate } from '@synkti/sim-core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { checkAgainstBaseline } from './check.js';
 import { InputError } from './errors.js';
 import { type LoadedScenario, loadScenario } from './load-scenario.js';
+import { OFFLINE_OPTIMAL } from './offline-optimal-run.js';
 import { runsCsv } from './outputs.js';
 import { runPool } from './pool.js';
 import { createProgress } from './progress.js';
-import { expandRuns, type RunRow } from './runs.js';
-import { RowLog, readRows, writeOutputs } from './store.js';
+import type { TimelineData } from './report/charts.js';
+import { expandRuns, type RunRow, type RunSpec } from './runs.js';
+import { RowLog, readRows, writeAtomic, writeOutputs } from './store.js';
 import { REPOSITORY_ROOT } from './traces-dir.js';
 
 const DEFAULT_SCENARIO = path.join(REPOSITORY_ROOT, 'scenarios', 'default.json');
@@ -56,6 +60,8 @@ async function runCommand(argv: {
   shard: string | undefined;
   resume: boolean;
   tracesDir: string | undefined;
+  timeline: string | undefined;
+  events: string | undefined;
 }): Promise<number> {
   const files = argv.scenarios.length > 0 ? argv.scenarios : [DEFAULT_SCENARIO];
   if (!(Number.isInteger(argv.workers) && argv.workers >= 1)) {
@@ -123,10 +129,18 @@ async function runCommand(argv: {
     );
     return 130;
   }
-  const sorted = writeOutputs(out, rows);
+  const traced =
+    argv.timeline !== undefined || argv.events !== undefined
+      ? traceOneRun(runs, scenarios, argv.timeline)
+      : undefined;
+  if (traced && argv.events !== undefined) {
+    writeAtomic(argv.events, traced.events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    process.stderr.write(`wrote the event log of ${traced.label} to ${argv.events}\n`);
+  }
+  const sorted = await writeOutputs(out, rows, argv.timeline !== undefined ? traced : undefined);
   const { summaryMarkdown } = await import('./outputs.js');
   process.stdout.write(summaryMarkdown(sorted));
-  process.stdout.write(`\nwrote ${out}/runs.csv, comparison.csv, summary.md\n`);
+  process.stdout.write(`\nwrote ${out}/runs.csv, comparison.csv, summary.md, report.html\n`);
 
   if (argv.check !== undefined) {
     const first = loaded[0] as LoadedScenario;
@@ -149,7 +163,42 @@ async function runCommand(argv: {
   return 0;
 }
 
-function mergeCommand(argv: { dirs: string[]; out: string }): number {
+/**
+ * Re-runs one run in this process with its event log: the first sweep point, the first policy
+ * that is not the baseline, the optimal planner when listed, and `seed` (default the first).
+ */
+function traceOneRun(
+  runs: readonly RunSpec[],
+  scenarios: readonly Scenario[],
+  seed: string | undefined,
+): TimelineData {
+  const candidates = runs.filter(
+    (r) => r.point === 0 && r.policy.name !== 'on-demand-only' && r.policy.name !== OFFLINE_OPTIMAL,
+  );
+  const pool = candidates.length > 0 ? candidates : runs;
+  const bySeed = seed === undefined ? pool : pool.filter((r) => String(r.seed) === seed);
+  if (bySeed.length === 0) {
+    throw new InputError(
+      `--timeline: no run with seed ${seed}; seeds: ${[...new Set(pool.map((r) => String(r.seed)))].join(', ')}`,
+    );
+  }
+  const spec = bySeed.find((r) => r.migration === 'optimal') ?? (bySeed[0] as RunSpec);
+  const scenario = scenarios[spec.point] as Scenario;
+  const result = simulate(scenario, {
+    policy: createPolicy(spec.policy.name, spec.policy.params),
+    migration: spec.migration,
+    seed: spec.seed,
+    recordEvents: true,
+  });
+  return {
+    label: `${spec.scenario}, ${spec.policy.label}, ${spec.migration}, seed ${spec.seed}`,
+    events: result.events ?? [],
+    spotPrices: result.spotPrices ?? [],
+    horizonHours: scenario.horizonHours,
+  };
+}
+
+async function mergeCommand(argv: { dirs: string[]; out: string }): Promise<number> {
   const rows: RunRow[] = [];
   for (const dir of argv.dirs) {
     const found = readRows(dir);
@@ -157,7 +206,7 @@ function mergeCommand(argv: { dirs: string[]; out: string }): number {
       throw new InputError(`${dir}: no runs.jsonl with finished runs to merge`);
     rows.push(...found);
   }
-  const sorted = writeOutputs(argv.out, rows);
+  const sorted = await writeOutputs(argv.out, rows);
   process.stdout.write(
     `merged ${sorted.length} runs from ${argv.dirs.length} directories into ${argv.out}\n`,
   );
@@ -186,8 +235,8 @@ export async function main(args: string[]): Promise<number> {
               demandOption: true,
               describe: 'directory to write the merged results to',
             }),
-        (a) => {
-          code = mergeCommand({ dirs: a.dirs as string[], out: a.out });
+        async (a) => {
+          code = await mergeCommand({ dirs: a.dirs as string[], out: a.out });
         },
       )
       .command(
@@ -226,6 +275,15 @@ export async function main(args: string[]): Promise<number> {
               default: false,
               describe: 'skip runs already finished in the results directory',
             })
+            .option('timeline', {
+              type: 'string',
+              describe: 'add a timeline of one run (this seed) to report.html',
+            })
+            .option('events', {
+              type: 'string',
+              describe:
+                'write the event log of that run (or the first) as JSON lines (docs/events.md)',
+            })
             .option('traces-dir', {
               type: 'string',
               describe:
@@ -241,6 +299,8 @@ export async function main(args: string[]): Promise<number> {
             shard: a.shard,
             resume: a.resume,
             tracesDir: a.tracesDir,
+            timeline: a.timeline,
+            events: a.events,
           });
         },
       )

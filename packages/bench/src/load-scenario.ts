@@ -233,7 +233,7 @@ function toScenario(
 
 /**
  * Loads and validates one scenario file.
- * @param seedsOverride `--seeds N`: use seeds 1..N instead of the file's.
+ * @param options `seeds`: use seeds 1..N instead of the file’s (`--seeds N`); `tracesDir`: `--traces-dir`.
  * @throws InputError naming the file, the field path, what was expected and what was found.
  */
 export function loadScenario(

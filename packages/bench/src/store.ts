@@ -15,6 +15,8 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { comparisonCsv, runsCsv, summaryMarkdown } from './outputs.js';
+import type { TimelineData } from './report/charts.js';
+import { reportHtml } from './report/report-html.js';
 import type { RunRow } from './runs.js';
 
 export const RUNS_JSONL = 'runs.jsonl';
@@ -60,7 +62,11 @@ export class RowLog {
 }
 
 /** Sorts rows by run index, drops duplicates (by key), and writes every output atomically. */
-export function writeOutputs(dir: string, rows: readonly RunRow[]): RunRow[] {
+export async function writeOutputs(
+  dir: string,
+  rows: readonly RunRow[],
+  timeline?: TimelineData,
+): Promise<RunRow[]> {
   const unique = new Map<string, RunRow>();
   for (const r of rows) unique.set(r.key, r);
   const sorted = [...unique.values()].sort((a, b) => a.index - b.index);
@@ -69,5 +75,6 @@ export function writeOutputs(dir: string, rows: readonly RunRow[]): RunRow[] {
   writeAtomic(path.join(dir, 'runs.csv'), runsCsv(sorted));
   writeAtomic(path.join(dir, 'comparison.csv'), comparisonCsv(sorted));
   writeAtomic(path.join(dir, 'summary.md'), summaryMarkdown(sorted));
+  writeAtomic(path.join(dir, 'report.html'), await reportHtml(sorted, timeline));
   return sorted;
 }

@@ -60,7 +60,13 @@ export {
 } from './market/spot-price-history.js';
 export { traceOffsetSeconds } from './market/trace-offset.js';
 export { InvariantViolation } from './metrics/invariants.js';
-export { type RunResult, rawCostSavings, type SimEvent, savings } from './metrics/run-result.js';
+export {
+  type RunResult,
+  rawCostSavings,
+  type SimEvent,
+  type SpotPriceSample,
+  savings,
+} from './metrics/run-result.js';
 export { mean, quantile } from './metrics/stats.js';
 export {
   type CheckpointOutcome,

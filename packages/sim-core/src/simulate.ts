@@ -30,7 +30,7 @@ import { ConstantPrice, integrateCostUsd, type PriceProcess } from './market/pri
 import { TracePriceProcess } from './market/spot-price-history.js';
 import { traceOffsetSeconds } from './market/trace-offset.js';
 import { checkInvariants, type InvariantMemory } from './metrics/invariants.js';
-import type { RunResult, SimEvent } from './metrics/run-result.js';
+import type { RunResult, SimEvent, SpotPriceSample } from './metrics/run-result.js';
 import { mean, quantile } from './metrics/stats.js';
 import { planGraceCheckpoint } from './planning/checkpoint.js';
 import {
@@ -755,6 +755,17 @@ class Run implements SimulationView {
     }
   }
 
+  /** Each type's spot price path over the horizon (sampled after the run: same streams). */
+  #spotPrices(): SpotPriceSample[] {
+    const out: SpotPriceSample[] = [];
+    for (const [name, m] of this.#markets) {
+      for (let t = 0; t <= this.horizonSeconds; t = m.spotPrice.nextChangeAfter(t)) {
+        out.push({ type: name, t, perHour: m.spotPrice.priceAt(t) });
+      }
+    }
+    return out;
+  }
+
   #accruedCost(t: number): number {
     let usd = 0;
     for (const inst of this.#instances) {
@@ -831,7 +842,7 @@ class Run implements SimulationView {
       completionP50Hours: p(0.5, this.#completionTimes),
       completionP99Hours: p(0.99, this.#completionTimes),
       eventsProcessed: this.engine.eventsFired,
-      ...(this.#events ? { events: this.#events } : {}),
+      ...(this.#events ? { events: this.#events, spotPrices: this.#spotPrices() } : {}),
     };
   }
 }

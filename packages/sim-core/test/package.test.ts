@@ -30,7 +30,11 @@ describe('@synkti/sim-core as a package', () => {
         if (nodeOnly.has(spec) || spec.startsWith('node:'))
           offenders.push(`${path.relative(PACKAGE, file)}: ${spec}`);
       }
-      if (/\bprocess\.(env|argv|exit|cwd|platform|stdout|stderr|hrtime)\b|\bBuffer\.|\brequire\(/.test(text))
+      if (
+        /\bprocess\.(env|argv|exit|cwd|platform|stdout|stderr|hrtime)\b|\bBuffer\.|\brequire\(/.test(
+          text,
+        )
+      )
         offenders.push(`${path.relative(PACKAGE, file)}: Node global`);
     }
     expect(offenders).toEqual([]);

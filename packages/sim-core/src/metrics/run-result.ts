@@ -71,6 +71,19 @@ export interface RunResult {
   readonly eventsProcessed: number;
   /** The event log, when `recordEvents` was set. */
   readonly events?: readonly SimEvent[];
+  /**
+   * Spot price of each instance type at t = 0 and at every change up to the horizon, when
+   * `recordEvents` was set ($/hour; piecewise constant between samples).
+   */
+  readonly spotPrices?: readonly SpotPriceSample[];
+}
+
+/** One step of a spot price path. */
+export interface SpotPriceSample {
+  readonly type: string;
+  /** Time the price takes effect, seconds. */
+  readonly t: number;
+  readonly perHour: number;
 }
 
 /**

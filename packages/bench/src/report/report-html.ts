@@ -1,0 +1,51 @@
+/**
+ * report.html: a self-contained page (inline SVG, no scripts, no network) with the sweep's
+ * charts, rendered server-side from Vega-Lite specs.
+ */
+
+import type { RunRow } from '../runs.js';
+import { savingsChart, type TimelineData, timelineChart, versusParameterChart } from './charts.js';
+import { toSvg } from './render.js';
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`);
+
+/** Builds the report page. */
+export async function reportHtml(
+  rows: readonly RunRow[],
+  timeline?: TimelineData,
+): Promise<string> {
+  const figures: { id: string; title: string; svg: string }[] = [];
+  figures.push({
+    id: 'savings',
+    title: 'Savings by policy and planner',
+    svg: await toSvg(savingsChart(rows)),
+  });
+  const numericParams = [...new Set(rows.flatMap((r) => Object.keys(r.params)))]
+    .filter((p) => rows.some((r) => typeof r.params[p] === 'number'))
+    .sort();
+  for (const [k, p] of numericParams.entries()) {
+    figures.push({
+      id: `savings-vs-${k}`,
+      title: `Savings vs ${p}`,
+      svg: await toSvg(versusParameterChart(rows, p, 'savings_pct')),
+    });
+    figures.push({
+      id: `downtime-vs-${k}`,
+      title: `Downtime vs ${p}`,
+      svg: await toSvg(versusParameterChart(rows, p, 'migration_downtime_mean_s')),
+    });
+  }
+  if (timeline)
+    figures.push({ id: 'timeline', title: 'Timeline', svg: await toSvg(timelineChart(timeline)) });
+  const scenarios = [...new Set(rows.map((r) => r.scenario))].join(', ');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Synkti report: ${escapeHtml(scenarios)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}figure{margin:2rem 0}figcaption{font-weight:600;margin-bottom:.5rem}</style>
+</head><body>
+<h1>Synkti report: ${escapeHtml(scenarios)}</h1>
+<p>${rows.length} runs. Means over seeds with 95% Student-t intervals. Tables: runs.csv, comparison.csv, summary.md beside this file.</p>
+${figures.map((f) => `<figure class="chart" id="${f.id}"><figcaption>${escapeHtml(f.title)}</figcaption>\n${f.svg}\n</figure>`).join('\n')}
+</body></html>
+`;
+}
