@@ -62,6 +62,7 @@ async function runCommand(argv: {
   tracesDir: string | undefined;
   timeline: string | undefined;
   events: string | undefined;
+  checkInvariants: boolean;
 }): Promise<number> {
   const files = argv.scenarios.length > 0 ? argv.scenarios : [DEFAULT_SCENARIO];
   if (!(Number.isInteger(argv.workers) && argv.workers >= 1)) {
@@ -97,11 +98,17 @@ async function runCommand(argv: {
   const log = new RowLog(out, !argv.resume);
   const rows: RunRow[] = [...kept];
   const progress = createProgress(todo.length, name);
-  const pool = runPool(todo, scenarios, argv.workers, (row) => {
-    log.append(row);
-    rows.push(row);
-    progress.tick();
-  });
+  const pool = runPool(
+    todo,
+    scenarios,
+    argv.workers,
+    (row) => {
+      log.append(row);
+      rows.push(row);
+      progress.tick();
+    },
+    argv.checkInvariants,
+  );
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;
@@ -275,6 +282,11 @@ export async function main(args: string[]): Promise<number> {
               default: false,
               describe: 'skip runs already finished in the results directory',
             })
+            .option('check-invariants', {
+              type: 'boolean',
+              default: false,
+              describe: "check the model's invariants after every event (slow)",
+            })
             .option('timeline', {
               type: 'string',
               describe: 'add a timeline of one run (this seed) to report.html',
@@ -301,6 +313,7 @@ export async function main(args: string[]): Promise<number> {
             tracesDir: a.tracesDir,
             timeline: a.timeline,
             events: a.events,
+            checkInvariants: a.checkInvariants,
           });
         },
       )

@@ -42,6 +42,7 @@ export function runPool(
   scenarios: readonly Scenario[],
   workers: number,
   onRow: (row: RunRow) => void,
+  checkInvariants = false,
 ): PoolHandle {
   const queue = [...specs];
   const byIndex = new Map(specs.map((s) => [s.index, s]));
@@ -60,7 +61,7 @@ export function runPool(
     }
     for (let k = 0; k < count; k++) {
       const worker = new Worker(WORKER_URL, {
-        workerData: { scenarios },
+        workerData: { scenarios, checkInvariants },
         execArgv: WORKER_EXEC_ARGV,
         // A larger young generation: fewer scavenges of the simulation's short-lived objects.
         resourceLimits: { maxYoungGenerationSizeMb: 64 },

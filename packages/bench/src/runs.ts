@@ -117,7 +117,7 @@ function metrics(r: RunResult): RunRow['metrics'] {
 }
 
 /** Runs one spec on its (already validated) scenario. */
-export function executeRun(spec: RunSpec, scenario: Scenario): RunRow {
+export function executeRun(spec: RunSpec, scenario: Scenario, checkInvariants = false): RunRow {
   const row = {
     index: spec.index,
     key: spec.key,
@@ -134,6 +134,7 @@ export function executeRun(spec: RunSpec, scenario: Scenario): RunRow {
     policy: createPolicy(spec.policy.name, spec.policy.params),
     migration: spec.migration,
     seed: spec.seed,
+    checkInvariants,
   });
   return {
     index: spec.index,

@@ -29,6 +29,9 @@ describe('synkti-bench CLI (as a process)', () => {
       '--shard',
       '--resume',
       '--traces-dir',
+      '--timeline',
+      '--events',
+      '--check-invariants',
       'merge',
     ]) {
       expect(r.stdout).toContain(o);
