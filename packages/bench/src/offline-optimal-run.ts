@@ -73,5 +73,13 @@ export function offlineOptimalMetrics(scenario: Scenario, seed: string | number)
     makespan_hours: undefined,
     completion_p50_hours: undefined,
     completion_p99_hours: undefined,
+    cf_decisions: undefined,
+    cf_displaced: undefined,
+    cf_first_fit_placed: undefined,
+    cf_first_fit_seconds: undefined,
+    cf_greedy_placed: undefined,
+    cf_greedy_seconds: undefined,
+    cf_optimal_placed: undefined,
+    cf_optimal_seconds: undefined,
   };
 }

@@ -91,6 +91,29 @@ export const COMPARED_METRICS = [
 
 type Compared = (typeof COMPARED_METRICS)[number];
 
+type Planner = 'first-fit' | 'greedy' | 'optimal';
+const cfKey = (p: Planner) => p.replace('-', '_') as 'first_fit' | 'greedy' | 'optimal';
+
+/**
+ * Counterfactual metrics (comparison.csv `metric` values starting with `cf_`): all planners
+ * evaluated on the very same displaced tasks and destinations at each migration decision of a
+ * run. `cf_placed`: tasks placed per run; `cf_seconds_per_placed`: mean edge cost (transfer +
+ * boot left) of a placed task.
+ */
+const COUNTERFACTUAL_METRICS: [string, (r: RunRow, p: Planner) => number | undefined][] = [
+  ['cf_placed', (r, p) => r.metrics[`cf_${cfKey(p)}_placed`]],
+  [
+    'cf_seconds_per_placed',
+    (r, p) => {
+      const placed = r.metrics[`cf_${cfKey(p)}_placed`];
+      const seconds = r.metrics[`cf_${cfKey(p)}_seconds`];
+      return placed === undefined || seconds === undefined || placed === 0
+        ? undefined
+        : seconds / placed;
+    },
+  ],
+];
+
 function metricOf(
   r: RunRow,
   m: Compared,
@@ -135,6 +158,31 @@ export function comparisonCsv(rows: readonly RunRow[]): string {
     if (first.policy === BASELINE_POLICY) continue; // planners cannot differ without preemptions
     const byPlanner = new Map<string, RunRow[]>();
     for (const r of list) byPlanner.set(r.migration, [...(byPlanner.get(r.migration) ?? []), r]);
+    // Counterfactual rows: every planner on the displaced sets of the same runs (paired within
+    // each run, then by seed), from the runs that used the first listed planner.
+    const own = byPlanner.values().next().value as RunRow[];
+    for (const other of ['first-fit', 'greedy'] as const) {
+      for (const [metric, pick] of COUNTERFACTUAL_METRICS) {
+        const a = new Map(own.map((r) => [String(r.seed), pick(r, 'optimal')]));
+        const b = new Map(own.map((r) => [String(r.seed), pick(r, other)]));
+        const d = pairedDifference(a, b);
+        if (d.n === 0) continue;
+        body.push([
+          first.scenario,
+          ...params.map((p) => formatParam(first.params[p])),
+          first.policy,
+          metric,
+          'optimal',
+          other,
+          formatNumber(d.meanA),
+          formatNumber(d.meanB),
+          formatNumber(d.meanDiff),
+          formatNumber(d.ciLow),
+          formatNumber(d.ciHigh),
+          String(d.n),
+        ]);
+      }
+    }
     const optimal = byPlanner.get('optimal');
     if (!optimal) continue;
     for (const other of ['first-fit', 'greedy']) {

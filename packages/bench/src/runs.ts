@@ -54,6 +54,14 @@ export const METRIC_COLUMNS = [
   'makespan_hours',
   'completion_p50_hours',
   'completion_p99_hours',
+  'cf_decisions',
+  'cf_displaced',
+  'cf_first_fit_placed',
+  'cf_first_fit_seconds',
+  'cf_greedy_placed',
+  'cf_greedy_seconds',
+  'cf_optimal_placed',
+  'cf_optimal_seconds',
 ] as const;
 export type MetricColumn = (typeof METRIC_COLUMNS)[number];
 
@@ -113,6 +121,14 @@ function metrics(r: RunResult): RunRow['metrics'] {
     makespan_hours: r.makespanHours,
     completion_p50_hours: r.completionP50Hours,
     completion_p99_hours: r.completionP99Hours,
+    cf_decisions: r.migrationDecisions,
+    cf_displaced: r.displacedTasks,
+    cf_first_fit_placed: r.plannerCounterfactual['first-fit'].placed,
+    cf_first_fit_seconds: r.plannerCounterfactual['first-fit'].edgeSeconds,
+    cf_greedy_placed: r.plannerCounterfactual.greedy.placed,
+    cf_greedy_seconds: r.plannerCounterfactual.greedy.edgeSeconds,
+    cf_optimal_placed: r.plannerCounterfactual.optimal.placed,
+    cf_optimal_seconds: r.plannerCounterfactual.optimal.edgeSeconds,
   };
 }
 

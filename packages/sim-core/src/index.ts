@@ -61,6 +61,7 @@ export {
 export { traceOffsetSeconds } from './market/trace-offset.js';
 export { InvariantViolation } from './metrics/invariants.js';
 export {
+  type PlannerTally,
   type RunResult,
   rawCostSavings,
   type SimEvent,

@@ -36,6 +36,7 @@ import { planGraceCheckpoint } from './planning/checkpoint.js';
 import {
   type Destination,
   type DisplacedTask,
+  MIGRATION_PLANNERS,
   type MigrationPlanner,
   planMigrations,
 } from './planning/migration.js';
@@ -184,6 +185,13 @@ class Run implements SimulationView {
   #restarts = 0;
   #lostSeconds = 0;
   #migrations = 0;
+  #decisions = 0;
+  #displacedCount = 0;
+  readonly #counterfactual: Record<MigrationPlanner, { placed: number; edgeSeconds: number }> = {
+    'first-fit': { placed: 0, edgeSeconds: 0 },
+    greedy: { placed: 0, edgeSeconds: 0 },
+    optimal: { placed: 0, edgeSeconds: 0 },
+  };
 
   constructor(
     readonly scenario: ResolvedScenario,
@@ -660,19 +668,29 @@ class Run implements SimulationView {
     }
     const policy = this.options.policy;
     const accepts = policy.acceptsMigration?.bind(policy);
-    const moves = planMigrations(
-      displaced.map(asDisplaced),
-      destinations,
-      this.options.migration,
-      accepts
-        ? (t, d) =>
-            accepts(
-              this.#tasksById.get(t.id) as TaskState,
-              this.#instancesById.get(d.id) as InstanceState,
-              this,
-            )
-        : undefined,
-    );
+    const filter = accepts
+      ? (t: DisplacedTask, d: Destination) =>
+          accepts(
+            this.#tasksById.get(t.id) as TaskState,
+            this.#instancesById.get(d.id) as InstanceState,
+            this,
+          )
+      : undefined;
+    const candidates = displaced.map(asDisplaced);
+    const moves = planMigrations(candidates, destinations, this.options.migration, filter);
+    if (candidates.length > 0) {
+      this.#decisions++;
+      this.#displacedCount += candidates.length;
+      for (const planner of MIGRATION_PLANNERS) {
+        const plan =
+          planner === this.options.migration
+            ? moves
+            : planMigrations(candidates, destinations, planner, filter);
+        const tally = this.#counterfactual[planner];
+        tally.placed += plan.length;
+        for (const m of plan) tally.edgeSeconds += m.downtimeSeconds;
+      }
+    }
     const destinationOf = new Map(
       moves.map((m) => [m.taskId, this.#instancesById.get(m.destinationId) as InstanceState]),
     );
@@ -841,6 +859,13 @@ class Run implements SimulationView {
       makespanHours: makespan === undefined ? undefined : makespan / 3600,
       completionP50Hours: p(0.5, this.#completionTimes),
       completionP99Hours: p(0.99, this.#completionTimes),
+      plannerCounterfactual: {
+        'first-fit': { ...this.#counterfactual['first-fit'] },
+        greedy: { ...this.#counterfactual.greedy },
+        optimal: { ...this.#counterfactual.optimal },
+      },
+      migrationDecisions: this.#decisions,
+      displacedTasks: this.#displacedCount,
       eventsProcessed: this.engine.eventsFired,
       ...(this.#events ? { events: this.#events, spotPrices: this.#spotPrices() } : {}),
     };

@@ -229,6 +229,18 @@ describe('simulate: migration planners in a crafted scenario', () => {
     expect(opt.totalCostUsd).toBeLessThan(ff.totalCostUsd);
     expect(opt.tasksCompleted).toBe(2);
   });
+
+  it('evaluates every planner on the same displaced set (counterfactual tallies)', () => {
+    for (const migration of ['first-fit', 'optimal'] as const) {
+      const r = simulate(scenario, { policy: scripted, migration, seed: SEED });
+      expect(r.migrationDecisions).toBe(1);
+      expect(r.displacedTasks).toBe(2);
+      expect(r.plannerCounterfactual['first-fit'].placed).toBe(1);
+      expect(r.plannerCounterfactual.optimal.placed).toBe(2);
+      // Both moves stream 1000 MB at 1250 MB/s to running instances: 0.8 s each.
+      expect(r.plannerCounterfactual.optimal.edgeSeconds).toBeCloseTo(1.6, 12);
+    }
+  });
 });
 
 describe('simulate: determinism and common random numbers', () => {

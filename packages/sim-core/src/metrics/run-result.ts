@@ -67,6 +67,16 @@ export interface RunResult {
   /** Completion time (completion − arrival) quantiles over completed tasks, hours. */
   readonly completionP50Hours: number | undefined;
   readonly completionP99Hours: number | undefined;
+  /**
+   * Every planner evaluated on the same displaced tasks and destinations at each migration
+   * decision of this run (whichever planner the run used): tasks placed and the sum of their
+   * edge costs (transfer + boot left), seconds. A paired comparison of planners that no
+   * divergence of trajectories can blur.
+   */
+  readonly plannerCounterfactual: Readonly<Record<MigrationPlanner, PlannerTally>>;
+  /** Migration decisions (detections with displaced tasks) and tasks displaced in them. */
+  readonly migrationDecisions: number;
+  readonly displacedTasks: number;
   /** Events the engine fired. */
   readonly eventsProcessed: number;
   /** The event log, when `recordEvents` was set. */
@@ -76,6 +86,14 @@ export interface RunResult {
    * `recordEvents` was set ($/hour; piecewise constant between samples).
    */
   readonly spotPrices?: readonly SpotPriceSample[];
+}
+
+/** What one planner did over a run's migration decisions. */
+export interface PlannerTally {
+  /** Tasks it placed. */
+  readonly placed: number;
+  /** Sum of the placed tasks' edge costs (transfer + boot left), seconds. */
+  readonly edgeSeconds: number;
 }
 
 /** One step of a spot price path. */
