@@ -11,7 +11,7 @@
 
 import { stringify } from 'csv-stringify/sync';
 import { BASELINE_POLICY } from './load-scenario.js';
-import { estimate, pairedDifference } from './paired-stats.js';
+import { estimate, type PairedDifference, pairedDifference } from './paired-stats.js';
 import { METRIC_COLUMNS, type MetricColumn, type RunRow } from './runs.js';
 
 /** Formats a number for CSV: 12 significant digits, empty when undefined or not finite. */
@@ -156,6 +156,17 @@ export function comparisonCsv(rows: readonly RunRow[]): string {
   for (const list of groups(rows).values()) {
     const first = list[0] as RunRow;
     if (first.policy === BASELINE_POLICY) continue; // planners cannot differ without preemptions
+    const pushRow = (metric: string, other: string, d: PairedDifference) =>
+      body.push([
+        first.scenario,
+        ...params.map((p) => formatParam(first.params[p])),
+        first.policy,
+        metric,
+        'optimal',
+        other,
+        ...[d.meanA, d.meanB, d.meanDiff, d.ciLow, d.ciHigh].map(formatNumber),
+        String(d.n),
+      ]);
     const byPlanner = new Map<string, RunRow[]>();
     for (const r of list) byPlanner.set(r.migration, [...(byPlanner.get(r.migration) ?? []), r]);
     // Counterfactual rows: every planner on the displaced sets of the same runs (paired within
@@ -167,20 +178,7 @@ export function comparisonCsv(rows: readonly RunRow[]): string {
         const b = new Map(own.map((r) => [String(r.seed), pick(r, other)]));
         const d = pairedDifference(a, b);
         if (d.n === 0) continue;
-        body.push([
-          first.scenario,
-          ...params.map((p) => formatParam(first.params[p])),
-          first.policy,
-          metric,
-          'optimal',
-          other,
-          formatNumber(d.meanA),
-          formatNumber(d.meanB),
-          formatNumber(d.meanDiff),
-          formatNumber(d.ciLow),
-          formatNumber(d.ciHigh),
-          String(d.n),
-        ]);
+        pushRow(metric, other, d);
       }
     }
     const optimal = byPlanner.get('optimal');
@@ -192,20 +190,7 @@ export function comparisonCsv(rows: readonly RunRow[]): string {
         const a = new Map(optimal.map((r) => [String(r.seed), metricOf(r, m, savings)]));
         const b = new Map(versus.map((r) => [String(r.seed), metricOf(r, m, savings)]));
         const d = pairedDifference(a, b);
-        body.push([
-          first.scenario,
-          ...params.map((p) => formatParam(first.params[p])),
-          first.policy,
-          m,
-          'optimal',
-          other,
-          formatNumber(d.meanA),
-          formatNumber(d.meanB),
-          formatNumber(d.meanDiff),
-          formatNumber(d.ciLow),
-          formatNumber(d.ciHigh),
-          String(d.n),
-        ]);
+        pushRow(m, other, d);
       }
     }
   }
