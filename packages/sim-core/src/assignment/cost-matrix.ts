@@ -95,17 +95,27 @@ export function toMinimizationMatrix(
   const data = new Float64Array(rows * cols);
   const invalid = maximize ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   const sign = maximize ? -1 : 1;
-  // Hot for large matrices: read rows directly rather than through `shapeOf`'s reader.
+  // Hot for large matrices: one tight loop per input form, no branch per entry but the check.
   const flat = Array.isArray(costs) ? undefined : (costs as FlatCostMatrix).data;
   const grid = costs as readonly (readonly number[])[];
   for (let i = 0; i < rows; i++) {
-    const row = flat ? undefined : (grid[i] as readonly number[]);
-    for (let j = 0; j < cols; j++) {
-      const c = flat ? (flat[i * cols + j] as number) : ((row as readonly number[])[j] as number);
-      if (Number.isNaN(c) || c === invalid || typeof c !== 'number') {
+    const row: ArrayLike<number> = flat
+      ? flat.subarray(i * cols, (i + 1) * cols)
+      : (grid[i] as readonly number[]);
+    // Transposed copies write column-wise; plain copies write the row contiguously.
+    let out = transpose ? i : i * cols;
+    const stride = transpose ? rows : 1;
+    for (let j = 0; j < cols; j++, out += stride) {
+      const c = row[j] as number;
+      // NaN fails both comparisons; a non-number (from untyped callers) fails too.
+      if (
+        !(c < Number.POSITIVE_INFINITY || c === Number.POSITIVE_INFINITY) ||
+        c === invalid ||
+        typeof c !== 'number'
+      ) {
         throw new InvalidCostError(i, j, c, maximize);
       }
-      data[transpose ? j * rows + i : i * cols + j] = sign * c;
+      data[out] = sign * c;
     }
   }
   return transpose ? { rows: cols, cols: rows, data } : { rows, cols, data };
