@@ -7,7 +7,7 @@
 
 import { PriorityQueue } from '@datastructures-js/priority-queue';
 import { createRng, Engine, ouPricePath } from '@synkti/sim-core';
-import { medianMs } from './measure.js';
+import { alternatingMedians, medianMs } from './measure.js';
 
 const PENDING = 10_000;
 const OPERATIONS = 1_000_000;
@@ -51,8 +51,7 @@ function rawHold(): number {
   return popped;
 }
 
-const raw = medianMs(REPEATS, rawHold);
-const eng = medianMs(REPEATS, engineHold);
+const { a: raw, b: eng } = alternatingMedians(REPEATS, rawHold, engineHold);
 const rawRate = OPERATIONS / (raw.ms / 1000);
 const engRate = OPERATIONS / (eng.ms / 1000);
 

@@ -7,20 +7,14 @@ import { performance } from 'node:perf_hooks';
  * in milliseconds and the last result.
  */
 export function medianMs<T>(repeats: number, fn: () => T): { ms: number; result: T } {
+  let result: T = fn();
   const times: number[] = [];
-  let result: T | undefined = fn();
   for (let k = 0; k < repeats; k++) {
     const start = performance.now();
     result = fn();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  const mid = times.length >> 1;
-  const ms =
-    times.length % 2 === 1
-      ? (times[mid] as number)
-      : ((times[mid - 1] as number) + (times[mid] as number)) / 2;
-  return { ms, result: result as T };
+  return { ms: median(times), result };
 }
 
 /** Formats a number of milliseconds for a table: 3 significant digits. */
@@ -33,4 +27,38 @@ export function once<T>(fn: () => T): { ms: number; result: T } {
   const start = performance.now();
   const result = fn();
   return { ms: performance.now() - start, result };
+}
+
+/**
+ * Medians of two functions measured side by side: each warmed up twice, then run alternately
+ * (a, b, a, b, …) so that JIT state, GC pressure and machine noise fall on both alike.
+ */
+export function alternatingMedians<A, B>(
+  repeats: number,
+  a: () => A,
+  b: () => B,
+): { a: { ms: number; result: A }; b: { ms: number; result: B } } {
+  let ra: A = a();
+  let rb: B = b();
+  a();
+  b();
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let k = 0; k < repeats; k++) {
+    let start = performance.now();
+    ra = a();
+    ta.push(performance.now() - start);
+    start = performance.now();
+    rb = b();
+    tb.push(performance.now() - start);
+  }
+  return { a: { ms: median(ta), result: ra }, b: { ms: median(tb), result: rb } };
+}
+
+function median(times: number[]): number {
+  const sorted = [...times].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
