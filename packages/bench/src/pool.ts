@@ -48,11 +48,15 @@ export function runPool(
   const byIndex = new Map(specs.map((s) => [s.index, s]));
   const threads: Worker[] = [];
   let stopped = false;
+  // Settles `done` from outside the executor: stop() resolves it once the workers are gone.
+  let settle: () => void = () => {};
   const stop = async () => {
     stopped = true;
     await Promise.all(threads.map((t) => t.terminate()));
+    settle(); // no-op when `done` already settled (a failed run rejected it first)
   };
   const done = new Promise<void>((resolve, reject) => {
+    settle = resolve;
     let active = 0;
     const count = Math.max(1, Math.min(workers, queue.length));
     if (queue.length === 0) {
@@ -88,8 +92,8 @@ export function runPool(
         (msg: { ok: true; row: RunRow } | { ok: false; index: number; message: string }) => {
           inFlight--;
           if (!msg.ok) {
-            void stop();
             reject(new RunFailedError(byIndex.get(msg.index) as RunSpec, msg.message));
+            void stop();
             return;
           }
           onRow(msg.row);
@@ -97,8 +101,8 @@ export function runPool(
         },
       );
       worker.on('error', (error) => {
-        void stop();
         reject(error);
+        void stop();
       });
       feed();
     }

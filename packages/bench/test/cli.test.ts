@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseShard } from '../src/cli.js';
-import { ROOT, runCli, tempDir } from './fixtures/cli.js';
+import { interruptCli, ROOT, runCli, tempDir } from './fixtures/cli.js';
 
 const CI_SCENARIO = path.join(ROOT, 'scenarios/ci.json');
 const read = (dir: string, f: string) => readFileSync(path.join(dir, f), 'utf8');
@@ -117,6 +117,27 @@ describe('synkti-bench CLI (as a process)', () => {
     const bad = runCli([CI_SCENARIO, '--seeds', '2', '--out', out, '--check', baseline]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/REGRESSION: .*savings_pct/);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('keeps every finished run (exit 130) and --resume completes the same results', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'out');
+    const scenario = path.join(ROOT, 'scenarios/default.json');
+    const r = await interruptCli([scenario, '--seeds', '100', '--out', out], /runs \(10%\)/);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/interrupted: \d+ finished runs kept/);
+    const kept = read(out, 'runs.jsonl').trim().split('\n').length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(900);
+    expect(existsSync(path.join(out, 'runs.csv'))).toBe(false);
+    const resumed = runCli([scenario, '--seeds', '100', '--out', out, '--resume']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain(`${kept} already done`);
+    const fresh = path.join(dir, 'fresh');
+    expect(runCli([scenario, '--seeds', '100', '--out', fresh]).code).toBe(0);
+    expect(read(out, 'runs.csv')).toBe(read(fresh, 'runs.csv'));
   });
 });
 
