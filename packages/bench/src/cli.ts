@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `synkti-bench` (`npm run bench`): runs scenario sweeps and writes CSV comparisons.
  *
