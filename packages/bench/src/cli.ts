@@ -221,6 +221,7 @@ async function mergeCommand(argv: { dirs: string[]; out: string }): Promise<numb
   return 0;
 }
 
+/** Runs the CLI on `args` (without node and script); resolves with the exit code. */
 export async function main(args: string[]): Promise<number> {
   let code = 0;
   try {

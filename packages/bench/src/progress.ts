@@ -2,11 +2,13 @@
 
 import cliProgress from 'cli-progress';
 
+/** A progress display: one tick per finished run. */
 export interface Progress {
   tick(): void;
   stop(): void;
 }
 
+/** A bar on a terminal (stderr), plain lines every 10% otherwise; `total` runs. */
 export function createProgress(total: number, label: string): Progress {
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(

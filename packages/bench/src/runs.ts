@@ -63,6 +63,7 @@ export const METRIC_COLUMNS = [
   'cf_optimal_placed',
   'cf_optimal_seconds',
 ] as const;
+/** One of {@link METRIC_COLUMNS}. */
 export type MetricColumn = (typeof METRIC_COLUMNS)[number];
 
 /** Every run of the given scenarios: points × seeds × policies × planners, in that nesting. */

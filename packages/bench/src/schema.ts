@@ -203,5 +203,7 @@ export const scenarioFileSchema = z.strictObject({
     .optional(),
 });
 
+/** A validated scenario file. */
 export type ScenarioFile = z.infer<typeof scenarioFileSchema>;
+/** The `scenario` object of a validated file (traces still named by file). */
 export type FileScenario = z.infer<typeof fileScenarioSchema>;

@@ -19,6 +19,7 @@ import type { TimelineData } from './report/charts.js';
 import { reportHtml } from './report/report-html.js';
 import type { RunRow } from './runs.js';
 
+/** The finished-runs log in a results directory. */
 export const RUNS_JSONL = 'runs.jsonl';
 
 /** Writes `text` to `file` atomically: readers see the old file or the new one, never half. */

@@ -19,6 +19,7 @@ export interface DeadlineState {
   readonly aheadSeconds: number;
 }
 
+/** Remaining work, time left and lead over the uniform schedule of a deadline task, now. */
 export function deadlineState(task: TaskView, view: SimulationView): DeadlineState {
   const deadline = task.deadlineSeconds as number;
   const progress = task.progressSeconds();

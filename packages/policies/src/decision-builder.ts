@@ -22,6 +22,7 @@ interface NewLaunch {
   free: number;
 }
 
+/** Collects one round's launches and placements (see the file comment). */
 export class DecisionBuilder {
   readonly #view: SimulationView;
   /** Memory promised in this round on existing instances, MB, by instance id. */

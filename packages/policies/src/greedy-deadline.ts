@@ -9,6 +9,7 @@
 import type { SchedulingPolicy } from '@synkti/sim-core';
 import { mustUseOnDemand, placeAll, spotPossible } from './deadline-rules.js';
 
+/** Creates the `greedy-deadline` policy (no parameters). */
 export function greedyDeadline(): SchedulingPolicy {
   return {
     name: 'greedy-deadline',

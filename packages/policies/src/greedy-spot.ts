@@ -8,6 +8,7 @@
 import type { SchedulingPolicy, SimulationView } from '@synkti/sim-core';
 import { cheapestPerWork, DecisionBuilder, typesFitting } from './decision-builder.js';
 
+/** Creates the `greedy-spot` policy (no parameters). */
 export function greedySpot(): SchedulingPolicy {
   return {
     name: 'greedy-spot',

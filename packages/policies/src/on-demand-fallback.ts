@@ -18,6 +18,10 @@ export interface OnDemandFallbackParams {
   readonly priceRatio?: number;
 }
 
+/**
+ * Creates the `on-demand-fallback` policy.
+ * @throws RangeError on a negative or fractional `maxPreemptions` or a non-positive `priceRatio`.
+ */
 export function onDemandFallback(params: OnDemandFallbackParams = {}): SchedulingPolicy {
   const maxPreemptions = params.maxPreemptions ?? 2;
   const priceRatio = params.priceRatio ?? 1;

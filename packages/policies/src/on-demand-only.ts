@@ -7,6 +7,7 @@
 import type { SchedulingPolicy, SimulationView } from '@synkti/sim-core';
 import { cheapestPerWork, DecisionBuilder, typesFitting } from './decision-builder.js';
 
+/** Creates the `on-demand-only` policy (no parameters). */
 export function onDemandOnly(): SchedulingPolicy {
   return {
     name: 'on-demand-only',

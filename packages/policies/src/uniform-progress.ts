@@ -21,6 +21,7 @@ import {
   type Want,
 } from './deadline-rules.js';
 
+/** Creates the `uniform-progress` policy (no parameters). */
 export function uniformProgress(): SchedulingPolicy {
   const want = (
     task: TaskView,

@@ -69,6 +69,7 @@ export const MB_PER_SECOND_PER_GBPS = 125;
 /** Default spot price as a share of on-demand when a type gives none (prototype: 0.30/1.00). */
 export const DEFAULT_SPOT_SHARE = 0.3;
 
+/** @throws ScenarioError(path, expected, found) unless `ok`. */
 export function check(ok: boolean, path: string, expected: string, found: unknown): void {
   if (!ok) throw new ScenarioError(path, expected, found);
 }

@@ -6,6 +6,7 @@ import type { InstanceView, InstanceState as Lifecycle, Market } from '../policy
 import type { ResolvedInstanceType } from '../scenario-resolve.js';
 import type { TaskState } from './task-state.js';
 
+/** A launched instance's mutable state; policies see it only as an {@link InstanceView}. */
 export class InstanceState implements InstanceView {
   #state: Lifecycle = 'booting';
   /** Called after every change of state or free memory (keeps the capacity index current). */

@@ -20,6 +20,7 @@ interface Cycle {
   readonly pauseSeconds: number;
 }
 
+/** A task's mutable state; policies see it only as a {@link TaskView}. */
 export class TaskState implements TaskView {
   status: TaskStatus = 'pending';
   arrived = false;
