@@ -32,14 +32,19 @@ describe('examples/greedy-vs-optimal.ipynb', () => {
     const dir = mkdtempSync(path.join(ROOT, 'examples', '.nb-'));
     const file = path.join(dir, 'notebook.ts');
     writeFileSync(file, `${script}\nexport {};\n`);
-    const out = execFileSync(
-      process.execPath,
-      ['--conditions=@synkti/source', '--import', 'tsx', file],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-      },
-    );
+    let out: string;
+    try {
+      out = execFileSync(
+        process.execPath,
+        ['--conditions=@synkti/source', '--import', 'tsx', file],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+        },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const diff = JSON.parse(out.split('\n').find((l) => l.startsWith('{')) as string) as {
       n: number;
     };
