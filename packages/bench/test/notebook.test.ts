@@ -22,7 +22,7 @@ describe('examples/greedy-vs-optimal.ipynb', () => {
       .join('\n;\n')
       .replace(
         "import * as tslab from 'tslab';",
-        'const tslab = { display: { html: (h: string) => console.log(`HTML ${h.length} ${h.slice(0, 4)}`) } };',
+        "const tslab = { display: { html: (h: string) => console.log('HTML', h.length, h.slice(0, 4)) } };",
       );
     // The last expression of a cell is displayed by the kernel; print the paired difference.
     const script = code.replace(
