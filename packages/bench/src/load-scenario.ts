@@ -178,12 +178,19 @@ function toScenario(
   const traces = resolveTracesDir(tracesDir);
   const read = <T>(relative: string, parse: (text: string, source: string) => T): T => {
     const full = traceFile(relative, traces, `${file}: ${at}`);
-    if (!cache.has(full)) cache.set(full, parse(readFileSync(full, 'utf8'), full));
+    if (!cache.has(full)) {
+      try {
+        cache.set(full, parse(readFileSync(full, 'utf8'), full));
+      } catch (error) {
+        // A malformed trace is bad input: say which scenario named it.
+        if (error instanceof InputError) throw error;
+        throw new InputError(`${file}: ${at}trace "${relative}": ${(error as Error).message}`);
+      }
+    }
     return cache.get(full) as T;
   };
   const instanceTypes = fs.instanceTypes.map((t, k) => {
     const { spotPrice, preemption, ...rest } = t;
-    const where = `${at}instanceTypes[${k}]`;
     return {
       ...rest,
       ...(spotPrice === undefined
@@ -210,15 +217,7 @@ function toScenario(
           ? {
               preemption: {
                 kind: 'trace' as const,
-                trace: read(preemption.file, (text, source) => {
-                  try {
-                    return parseAvailabilityTrace(text, source);
-                  } catch (error) {
-                    throw new InputError(
-                      `${file}: ${where}.preemption.file: ${(error as Error).message}`,
-                    );
-                  }
-                }),
+                trace: read(preemption.file, parseAvailabilityTrace),
                 offsetSeconds:
                   preemption.offsetHours === 'random'
                     ? ('random' as const)

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { InputError } from './errors.js';
 
 /** The repository root (three levels above this file's package source folder). */
 export const REPOSITORY_ROOT = path.resolve(
@@ -32,7 +33,7 @@ export function resolveTracesDir(
 
 /**
  * The absolute path of `relative` inside the trace directory.
- * @throws Error when the file is missing, saying where traces are looked for and how to fix it.
+ * @throws InputError when the file is missing, saying where traces are looked for and how to fix it.
  */
 export function traceFile(
   relative: string,
@@ -41,7 +42,7 @@ export function traceFile(
 ): string {
   const full = path.resolve(traces.dir, relative);
   if (!existsSync(full)) {
-    throw new Error(
+    throw new InputError(
       `${referencedFrom}: trace "${relative}" not found in ${traces.dir} (trace directory from ` +
         `${traces.from}). Clone SkyPilot's public spot-traces repository and pass ` +
         '--traces-dir <its path>, or set SYNKTI_TRACES_DIR.',

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { stringify as stringifyYaml } from 'yaml';
 import { parseShard } from '../src/cli.js';
 import { interruptCli, ROOT, runCli, tempDir } from './fixtures/cli.js';
 
@@ -49,6 +50,32 @@ describe('synkti-bench CLI (as a process)', () => {
     expect(r.stderr).toContain(
       `${file}: scenario.workload.generate.count: expected an integer >= 0, got -5`,
     );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('reads YAML scenario files', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'ci.yaml');
+    writeFileSync(file, stringifyYaml(valid));
+    const r = runCli([file, '--seeds', '2', '--out', path.join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(read(path.join(dir, 'out'), 'runs.csv')).toContain('greedy-spot');
+  });
+
+  it('a missing trace is bad input: names the file, where traces are looked for, and the fix', () => {
+    const dir = tempDir();
+    const bad = structuredClone(valid);
+    bad.scenario.instanceTypes[0] = {
+      ...bad.scenario.instanceTypes[0],
+      preemption: { kind: 'trace', file: 'availability/nope.json' },
+    };
+    const out = path.join(dir, 'out');
+    const r = runCli([writeScenario(dir, bad), '--out', out, '--traces-dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `trace "availability/nope.json" not found in ${dir} (trace directory from --traces-dir)`,
+    );
+    expect(r.stderr).toContain('SYNKTI_TRACES_DIR');
     expect(existsSync(out)).toBe(false);
   });
 
