@@ -502,10 +502,7 @@ class Run implements SimulationView {
   }
 
   #assign(task: TaskState, inst: InstanceState, startAt: number): void {
-    if (inst.idleEvent) {
-      this.engine.cancel(inst.idleEvent);
-      inst.idleEvent = undefined;
-    }
+    this.#cancelIdle(inst);
     inst.add(task);
     task.instance = inst;
     task.status = 'assigned';
@@ -575,11 +572,33 @@ class Run implements SimulationView {
     inst.state = state;
     inst.endedAt = this.now;
     for (const e of inst.events) this.engine.cancel(e);
-    if (inst.idleEvent) this.engine.cancel(inst.idleEvent);
+    this.#cancelIdle(inst);
     this.#live.delete(inst);
     this.#liveCache = undefined;
     this.#freeSpotSlot(inst);
     this.#log(state === 'released' ? 'release' : 'terminate', undefined, inst);
+  }
+
+  #cancelIdle(inst: InstanceState): void {
+    if (inst.idleEvent) this.engine.cancel(inst.idleEvent);
+    inst.idleEvent = undefined;
+  }
+
+  /**
+   * Takes `task` off `inst` and makes it pending: cancels its completion (folding progress in)
+   * or its pending start. Returns whether it was computing.
+   */
+  #detach(task: TaskState, inst: InstanceState): boolean {
+    const wasComputing = task.status === 'running';
+    if (task.completionEvent) this.engine.cancel(task.completionEvent);
+    if (task.startEvent) this.engine.cancel(task.startEvent);
+    task.completionEvent = undefined;
+    task.startEvent = undefined;
+    if (wasComputing) task.stopAt(this.now);
+    inst.remove(task);
+    task.instance = undefined;
+    task.status = 'pending';
+    return wasComputing;
   }
 
   /** A spot instance gives its pool slot back at notice (its capacity is gone) or at its end. */
@@ -593,10 +612,7 @@ class Run implements SimulationView {
     this.#preemptions++;
     this.#freeSpotSlot(inst);
     inst.state = 'notified';
-    if (inst.idleEvent) {
-      this.engine.cancel(inst.idleEvent);
-      inst.idleEvent = undefined;
-    }
+    this.#cancelIdle(inst);
     this.#log('notice', undefined, inst, { price: inst.price.priceAt(this.now) });
     const { gracePeriodSeconds, detectionLatencySeconds } = this.scenario;
     this.engine.schedule(
@@ -618,35 +634,25 @@ class Run implements SimulationView {
     const now = this.now;
     const window = this.scenario.gracePeriodSeconds - this.scenario.detectionLatencySeconds;
     this.#log('detect', undefined, inst);
-    const computing: TaskState[] = [];
+    const computing = new Set<TaskState>();
     const displaced: TaskState[] = [];
     for (const task of [...inst.tasks].sort((a, b) => (a.id < b.id ? -1 : 1))) {
       task.preemptions++;
       task.displacedAt ??= now;
-      if (task.status === 'running') {
-        if (task.completionEvent) this.engine.cancel(task.completionEvent);
-        task.completionEvent = undefined;
-        task.stopAt(now);
-        computing.push(task);
-      } else if (task.startEvent) {
-        // Not computing yet (waiting for boot or restore): its state is still in storage.
-        this.engine.cancel(task.startEvent);
-        task.startEvent = undefined;
-      }
-      inst.remove(task);
-      task.instance = undefined;
-      task.status = 'pending';
+      // A task not computing yet (waiting for boot or restore) still has its state in storage.
+      if (this.#detach(task, inst)) computing.add(task);
       displaced.push(task);
     }
     // Tasks displaced earlier and still waiting for capacity are matched too.
+    const fromHere = new Set(displaced);
     for (const task of this.#pending)
-      if (task.preemptions > 0 && !displaced.includes(task)) displaced.push(task);
+      if (task.preemptions > 0 && !fromHere.has(task)) displaced.push(task);
 
     const asDisplaced = (task: TaskState): DisplacedTask => ({
       id: task.id,
       memoryMb: task.memoryMb,
-      stateMb: computing.includes(task) || task.needsRestore ? task.stateMb : 0,
-      sourceMBps: computing.includes(task) ? inst.type.networkMBps : undefined,
+      stateMb: computing.has(task) || task.needsRestore ? task.stateMb : 0,
+      sourceMBps: computing.has(task) ? inst.type.networkMBps : undefined,
     });
     // Candidates from the capacity index: accepting instances with room for the smallest task.
     const smallest = Math.min(...displaced.map((t) => t.memoryMb));
@@ -756,16 +762,11 @@ class Run implements SimulationView {
     for (const inst of [...this.#live]) {
       for (const task of [...inst.tasks]) {
         if (task.status !== 'running' || !policy.preempts(task, this)) continue;
-        if (task.completionEvent) this.engine.cancel(task.completionEvent);
-        task.completionEvent = undefined;
-        task.stopAt(this.now);
+        this.#detach(task, inst);
         // A voluntary move has no deadline: the whole state is saved at the instance's bandwidth.
         task.stateReadyAt = this.now + task.stateMb / inst.type.networkMBps;
         task.needsRestore = task.baseProgress > 0;
         task.displacedAt = this.now;
-        inst.remove(task);
-        task.instance = undefined;
-        task.status = 'pending';
         this.#pending.add(task);
         this.#log('policy-move', task, inst);
         if (inst.tasks.size === 0) this.#scheduleIdle(inst);
