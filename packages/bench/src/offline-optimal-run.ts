@@ -11,6 +11,7 @@ import {
   type Scenario,
   traceOffsetSeconds,
 } from '@synkti/sim-core';
+import { undefinedMetrics } from './metric-columns.js';
 
 /** The pseudo-policy's name in scenario files. */
 export const OFFLINE_OPTIMAL = 'offline-optimal';
@@ -52,6 +53,7 @@ export function offlineOptimalMetrics(scenario: Scenario, seed: string | number)
   const feasible = r.costUsd !== undefined;
   const workHours = task.workSeconds / 3600;
   return {
+    ...undefinedMetrics(), // simulation-only columns stay empty
     total_cost_usd: r.costUsd,
     spot_cost_usd: feasible ? (r.spotTicks * g * spot) / 3600 : undefined,
     on_demand_cost_usd: feasible ? (r.onDemandTicks * g * type.onDemandPerHour) / 3600 : undefined,
@@ -60,26 +62,7 @@ export function offlineOptimalMetrics(scenario: Scenario, seed: string | number)
     tasks_total: 1,
     tasks_completed: feasible ? 1 : 0,
     deadline_misses: feasible ? 0 : 1,
-    preemptions: undefined,
-    checkpoints_full: undefined,
-    checkpoints_partial: undefined,
-    restarts: undefined,
-    progress_lost_hours: undefined,
-    migrations: undefined,
-    migration_downtime_mean_s: undefined,
-    migration_downtime_p99_s: undefined,
     spot_instance_hours: feasible ? (r.spotTicks * g) / 3600 : undefined,
     on_demand_instance_hours: feasible ? (r.onDemandTicks * g) / 3600 : undefined,
-    makespan_hours: undefined,
-    completion_p50_hours: undefined,
-    completion_p99_hours: undefined,
-    cf_decisions: undefined,
-    cf_displaced: undefined,
-    cf_first_fit_placed: undefined,
-    cf_first_fit_seconds: undefined,
-    cf_greedy_placed: undefined,
-    cf_greedy_seconds: undefined,
-    cf_optimal_placed: undefined,
-    cf_optimal_seconds: undefined,
   };
 }

@@ -3,6 +3,7 @@
 import { createPolicy } from '@synkti/policies';
 import { type MigrationPlanner, type RunResult, type Scenario, simulate } from '@synkti/sim-core';
 import type { LoadedScenario, PolicyRef } from './load-scenario.js';
+import type { MetricColumn } from './metric-columns.js';
 import { OFFLINE_OPTIMAL, offlineOptimalMetrics } from './offline-optimal-run.js';
 
 /** One run to do. `index` orders everything written. */
@@ -31,40 +32,7 @@ export interface RunRow {
   readonly metrics: Readonly<Record<MetricColumn, number | undefined>>;
 }
 
-/** runs.csv metric columns, in order (savings_pct is computed against the baseline). */
-export const METRIC_COLUMNS = [
-  'total_cost_usd',
-  'spot_cost_usd',
-  'on_demand_cost_usd',
-  'work_hours',
-  'cost_per_work_hour',
-  'tasks_total',
-  'tasks_completed',
-  'deadline_misses',
-  'preemptions',
-  'checkpoints_full',
-  'checkpoints_partial',
-  'restarts',
-  'progress_lost_hours',
-  'migrations',
-  'migration_downtime_mean_s',
-  'migration_downtime_p99_s',
-  'spot_instance_hours',
-  'on_demand_instance_hours',
-  'makespan_hours',
-  'completion_p50_hours',
-  'completion_p99_hours',
-  'cf_decisions',
-  'cf_displaced',
-  'cf_first_fit_placed',
-  'cf_first_fit_seconds',
-  'cf_greedy_placed',
-  'cf_greedy_seconds',
-  'cf_optimal_placed',
-  'cf_optimal_seconds',
-] as const;
-/** One of {@link METRIC_COLUMNS}. */
-export type MetricColumn = (typeof METRIC_COLUMNS)[number];
+export { METRIC_COLUMNS, type MetricColumn } from './metric-columns.js';
 
 /** Every run of the given scenarios: points × seeds × policies × planners, in that nesting. */
 export function expandRuns(scenarios: readonly LoadedScenario[]): {

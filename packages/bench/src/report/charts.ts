@@ -16,40 +16,41 @@ const pointLabel = (r: RunRow) => {
   return params.length > 0 ? `${r.scenario} (${params.join(', ')})` : r.scenario;
 };
 
+/**
+ * Mean and 95% CI (Student t over seeds) of `value` per group, over the rows that are not the
+ * baseline policy and for which both `group` and `value` are defined; groups in first-seen order.
+ */
+function meanCiBy<G extends Record<string, string | number>>(
+  rows: readonly RunRow[],
+  group: (r: RunRow) => G | undefined,
+  value: (r: RunRow) => number | undefined,
+): (G & { mean: number | undefined; lo: number; hi: number; n: number })[] {
+  const groups = new Map<string, { key: G; values: number[] }>();
+  for (const r of rows) {
+    if (r.policy === BASELINE_POLICY) continue;
+    const key = group(r);
+    const v = value(r);
+    if (key === undefined || v === undefined) continue;
+    const id = JSON.stringify(key);
+    const g = groups.get(id) ?? { key, values: [] };
+    g.values.push(v);
+    groups.set(id, g);
+  }
+  return [...groups.values()].map(({ key, values }) => {
+    const e = estimate(values);
+    const hw = e.halfWidth ?? 0;
+    return { ...key, mean: e.mean, lo: (e.mean ?? 0) - hw, hi: (e.mean ?? 0) + hw, n: e.n };
+  });
+}
+
 /** Savings by policy and planner, mean and 95% CI over seeds, one panel per sweep point. */
 export function savingsChart(rows: readonly RunRow[]): TopLevelSpec {
   const savings = savingsByRow(rows);
-  const groups = new Map<
-    string,
-    { point: string; policy: string; planner: string; values: number[] }
-  >();
-  for (const r of rows) {
-    if (r.policy === BASELINE_POLICY) continue;
-    const s = savings.get(r.index);
-    if (s === undefined) continue;
-    const key = JSON.stringify([pointLabel(r), r.policy, r.migration]);
-    const g = groups.get(key) ?? {
-      point: pointLabel(r),
-      policy: r.policy,
-      planner: r.migration,
-      values: [],
-    };
-    g.values.push(s);
-    groups.set(key, g);
-  }
-  const values = [...groups.values()].map((g) => {
-    const e = estimate(g.values);
-    const hw = e.halfWidth ?? 0;
-    return {
-      point: g.point,
-      policy: g.policy,
-      planner: g.planner,
-      mean: e.mean,
-      lo: (e.mean ?? 0) - hw,
-      hi: (e.mean ?? 0) + hw,
-      n: e.n,
-    };
-  });
+  const values = meanCiBy(
+    rows,
+    (r) => ({ point: pointLabel(r), policy: r.policy, planner: r.migration }),
+    (r) => savings.get(r.index),
+  );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Savings vs on-demand-only (%), mean and 95% CI over seeds',
@@ -91,33 +92,14 @@ export function versusParameterChart(
   metric: 'savings_pct' | 'migration_downtime_mean_s',
 ): TopLevelSpec {
   const savings = savingsByRow(rows);
-  const groups = new Map<
-    string,
-    { x: number; policy: string; planner: string; values: number[] }
-  >();
-  for (const r of rows) {
-    if (r.policy === BASELINE_POLICY) continue;
-    const x = r.params[param];
-    if (typeof x !== 'number') continue;
-    const v = metric === 'savings_pct' ? savings.get(r.index) : r.metrics.migration_downtime_mean_s;
-    if (v === undefined) continue;
-    const key = JSON.stringify([x, r.policy, r.migration]);
-    const g = groups.get(key) ?? { x, policy: r.policy, planner: r.migration, values: [] };
-    g.values.push(v);
-    groups.set(key, g);
-  }
-  const values = [...groups.values()].map((g) => {
-    const e = estimate(g.values);
-    const hw = e.halfWidth ?? 0;
-    return {
-      x: g.x,
-      policy: g.policy,
-      planner: g.planner,
-      mean: e.mean,
-      lo: (e.mean ?? 0) - hw,
-      hi: (e.mean ?? 0) + hw,
-    };
-  });
+  const values = meanCiBy(
+    rows,
+    (r) => {
+      const x = r.params[param];
+      return typeof x === 'number' ? { x, policy: r.policy, planner: r.migration } : undefined;
+    },
+    (r) => (metric === 'savings_pct' ? savings.get(r.index) : r.metrics.migration_downtime_mean_s),
+  );
   const title = metric === 'savings_pct' ? 'savings %' : 'mean downtime per displaced task (s)';
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
