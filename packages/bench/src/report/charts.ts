@@ -13,7 +13,7 @@ const pointLabel = (r: RunRow) => {
   const params = Object.entries(r.params).map(
     ([k, v]) => `${k.split('.').pop()}=${String(v).split('/').pop()}`,
   );
-  return params.length > 0 ? `${r.scenario} (${params.join(', ')})` : r.scenario;
+  return params.length > 0 ? params.join(', ') : r.scenario;
 };
 
 /**
@@ -43,22 +43,26 @@ function meanCiBy<G extends Record<string, string | number>>(
   });
 }
 
-/** Savings by policy and planner, mean and 95% CI over seeds, one panel per sweep point. */
+/** Savings by policy and planner, mean and 95% CI over seeds, one panel per sweep point and policy. */
 export function savingsChart(rows: readonly RunRow[]): TopLevelSpec {
   const savings = savingsByRow(rows);
   const values = meanCiBy(
     rows,
-    (r) => ({ point: pointLabel(r), policy: r.policy, planner: r.migration }),
+    (r) => ({ panel: `${pointLabel(r)} · ${r.policy}`, planner: r.migration }),
     (r) => savings.get(r.index),
   );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Savings vs on-demand-only (%), mean and 95% CI over seeds',
     data: { values },
+    // Wrapped panels: row/column facets let long sweep-point labels overlap.
     facet: {
-      row: { field: 'point', type: 'nominal', title: null },
-      column: { field: 'policy', type: 'nominal', title: null },
+      field: 'panel',
+      type: 'nominal',
+      title: null,
+      header: { labelLimit: 0, labelFontSize: 10 },
     },
+    columns: 3,
     spec: {
       width: 160,
       height: 120,
