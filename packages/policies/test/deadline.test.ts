@@ -7,8 +7,8 @@ import {
 } from '@synkti/sim-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { HAVE_TRACES, readTrace } from '../../../test-support/spot-traces.js';
 import { createPolicy } from '../src/index.js';
-import { HAVE_TRACES, readTrace } from './fixtures/traces.js';
 
 const HOUR = 3600;
 const SEED = 20_261_127;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HAVE_TRACES, readTrace } from '../../../../test-support/spot-traces.js';
 import {
   AvailabilityTrace,
   AvailabilityTraceError,
@@ -6,7 +7,6 @@ import {
   parseAvailabilityTrace,
   TracePreemption,
 } from '../../src/index.js';
-import { HAVE_TRACES, readTrace } from '../fixtures/traces.js';
 
 const synthetic = JSON.stringify({ metadata: { gap_seconds: 10 }, data: [1, 1, 0, 0, 1, 2, 0] });
 
