@@ -189,7 +189,7 @@ function toScenario(
     }
     return cache.get(full) as T;
   };
-  const instanceTypes = fs.instanceTypes.map((t, k) => {
+  const instanceTypes = fs.instanceTypes.map((t) => {
     const { spotPrice, preemption, ...rest } = t;
     return {
       ...rest,

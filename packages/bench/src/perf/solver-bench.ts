@@ -44,8 +44,15 @@ const MUNKRES_JS_BUDGET_MS = 60_000;
 const MUNKRES_JS_GROWTH_EXPONENT = 3.7;
 const FORBIDDEN_FOR_MUNKRES_JS = 1e9;
 
-function repeatsFor(n: number): number {
-  return n <= 200 ? 15 : n <= 500 ? 7 : n <= 1000 ? 5 : 3;
+// Each case runs ours and munkres alternately for about this long in all (at least 3 and at
+// most 301 runs each): small matrices get many runs, so their medians are as steady as large ones.
+const BUDGET_MS_PER_CASE = 1000;
+const MIN_REPEATS = 3;
+const MAX_REPEATS = 301;
+
+function repeatsFor(oneRunMs: number): number {
+  const fit = Math.floor(BUDGET_MS_PER_CASE / (2 * Math.max(oneRunMs, 1e-3)));
+  return Math.min(MAX_REPEATS, Math.max(MIN_REPEATS, fit)) | 1; // odd: a true median
 }
 
 function makeMatrix(c: Case): number[][] {
@@ -69,7 +76,7 @@ function agree(a: number, b: number): boolean {
 
 const header = ['case', 'ours ms', 'munkres ms', 'ours/munkres', 'munkres-js ms', 'optimum agrees'];
 console.log(
-  `seed ${JSON.stringify(SEED)}; median wall time, ours and munkres alternating after warm-up, one process`,
+  `seed ${JSON.stringify(SEED)}; median wall time, ours and munkres alternating after warm-up (about ${(1.25 * BUDGET_MS_PER_CASE) / 1000} s per case), one process`,
 );
 console.log(header.join(' | '));
 console.log(header.map(() => '---').join(' | '));
@@ -79,7 +86,13 @@ let disagreements = 0;
 for (const c of CASES) {
   const costs = makeMatrix(c);
   const n = Math.max(c.rows, c.cols);
-  const repeats = repeatsFor(n);
+  const repeats = repeatsFor(once(() => munkres(costs)).ms);
+  // Warm-up beyond alternatingMedians' own two runs: a quarter of the measured runs each, so
+  // that both solvers reach their steady-state JIT code for this size before timing starts.
+  for (let k = 0; k < repeats >> 2; k++) {
+    solveAssignment(costs);
+    munkres(costs);
+  }
   const { a: ours, b: theirs } = alternatingMedians(
     repeats,
     () => solveAssignment(costs),

@@ -6,6 +6,8 @@
  * row and column instead of surfacing as a wrong assignment.
  */
 
+import { scratchMatrix } from './working-storage.js';
+
 /** A dense cost matrix in row-major order: `data[row * cols + col]`. */
 export interface FlatCostMatrix {
   /** Number of rows (≥ 0). */
@@ -68,19 +70,26 @@ export class InvalidCostError extends Error {
 
 /**
  * A validated matrix in minimisation form: `data` holds costs to minimise and `+Infinity` for
- * forbidden pairs; `original` reads an entry as the caller gave it.
+ * forbidden pairs, with the minimum of each of its rows.
  */
 export interface MinimizationMatrix {
   readonly rows: number;
   readonly cols: number;
-  /** Row-major costs to minimise; `+Infinity` = forbidden. A fresh copy owned by the solver. */
+  /** Row-major costs to minimise; `+Infinity` = forbidden. Working storage, valid until the next call. */
   readonly data: Float64Array;
+  /**
+   * The minimum of each row of `data` (`+Infinity` for a row with no allowed entry), found
+   * while copying: the solver's row reduction needs it, and the copy reads every entry anyway.
+   * Working storage, valid until the next call.
+   */
+  readonly rowMinima: Float64Array;
 }
 
 /**
- * Validates `costs` and returns a fresh row-major copy in minimisation form (negated when
- * `maximize`), with forbidden pairs as `+Infinity`; with `transpose`, the copy is of the
- * transposed matrix (`rows`/`cols` then describe the copy). One pass, O(rows·cols).
+ * Validates `costs` and returns a row-major copy in minimisation form (negated when
+ * `maximize`), with forbidden pairs as `+Infinity`, and its row minima; with `transpose`, the
+ * copy is of the transposed matrix (`rows`/`cols` then describe the copy). One pass,
+ * O(rows·cols).
  *
  * @throws RangeError when rows have different lengths or the flat shape does not match `data`.
  * @throws InvalidCostError on NaN, or on an infinity of the sign that is not "forbidden".
@@ -92,33 +101,86 @@ export function toMinimizationMatrix(
 ): MinimizationMatrix {
   const maximize = options.maximize === true;
   const { rows, cols } = shapeOf(costs);
-  const data = new Float64Array(rows * cols);
-  const invalid = maximize ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  // One piece of working storage holds the copy and, after it, the row minima.
+  const storage = scratchMatrix(rows * cols + (transpose ? cols : rows));
+  const data = storage.subarray(0, rows * cols);
+  const rowMinima = storage.subarray(rows * cols).fill(Number.POSITIVE_INFINITY);
   const sign = maximize ? -1 : 1;
-  // Hot for large matrices: one tight loop per input form, no branch per entry but the check.
-  const flat = Array.isArray(costs) ? undefined : (costs as FlatCostMatrix).data;
-  const grid = costs as readonly (readonly number[])[];
-  for (let i = 0; i < rows; i++) {
-    const row: ArrayLike<number> = flat
-      ? flat.subarray(i * cols, (i + 1) * cols)
-      : (grid[i] as readonly number[]);
-    // Transposed copies write column-wise; plain copies write the row contiguously.
-    let out = transpose ? i : i * cols;
-    const stride = transpose ? rows : 1;
-    for (let j = 0; j < cols; j++, out += stride) {
-      const c = row[j] as number;
-      // NaN fails both comparisons; a non-number (from untyped callers) fails too.
-      if (
-        !(c < Number.POSITIVE_INFINITY || c === Number.POSITIVE_INFINITY) ||
-        c === invalid ||
-        typeof c !== 'number'
-      ) {
-        throw new InvalidCostError(i, j, c, maximize);
-      }
-      data[out] = sign * c;
+  const copy = transpose ? copyRowTransposed : copyRow;
+  if (Array.isArray(costs)) {
+    const grid = costs as readonly (readonly number[])[];
+    for (let i = 0; i < rows; i++) copy(grid[i] as readonly number[], i, sign, data, rowMinima);
+  } else {
+    const flat = (costs as FlatCostMatrix).data;
+    for (let i = 0; i < rows; i++) {
+      copy(flat.subarray(i * cols, (i + 1) * cols), i, sign, data, rowMinima);
     }
   }
-  return transpose ? { rows: cols, cols: rows, data } : { rows, cols, data };
+  return transpose ? { rows: cols, cols: rows, data, rowMinima } : { rows, cols, data, rowMinima };
+}
+
+/**
+ * Copies row `i` into row `i` of `data`, multiplied by `sign`, and stores its minimum in
+ * `minima[i]`. Hot for large matrices: one test per entry, which fails for a non-number, for
+ * NaN and for the infinity that is not "forbidden" (after the sign flip it is -Infinity); the
+ * slow path then finds the bad entry and throws.
+ */
+function copyRow(
+  row: ArrayLike<number>,
+  i: number,
+  sign: number,
+  data: Float64Array,
+  minima: Float64Array,
+): void {
+  const cols = row.length;
+  const base = i * cols;
+  let lowest = Number.POSITIVE_INFINITY;
+  for (let j = 0; j < cols; j++) {
+    const c = row[j] as number;
+    const s = sign * c;
+    if (typeof c !== 'number' || !(s > Number.NEGATIVE_INFINITY)) {
+      throw invalidEntry(row, i, sign < 0);
+    }
+    data[base + j] = s;
+    if (s < lowest) lowest = s;
+  }
+  minima[i] = lowest;
+}
+
+/**
+ * As {@link copyRow}, but into column `i` of `data` (the transposed copy); `minima[j]` keeps
+ * the minimum of column `j` of the input, which is row `j` of the copy.
+ */
+function copyRowTransposed(
+  row: ArrayLike<number>,
+  i: number,
+  sign: number,
+  data: Float64Array,
+  minima: Float64Array,
+): void {
+  const cols = row.length;
+  const rows = data.length / cols;
+  for (let j = 0, out = i; j < cols; j++, out += rows) {
+    const c = row[j] as number;
+    const s = sign * c;
+    if (typeof c !== 'number' || !(s > Number.NEGATIVE_INFINITY)) {
+      throw invalidEntry(row, i, sign < 0);
+    }
+    data[out] = s;
+    if (s < (minima[j] as number)) minima[j] = s;
+  }
+}
+
+/** The error for the first entry of row `i` that {@link copyRow} rejects. */
+function invalidEntry(row: ArrayLike<number>, i: number, maximize: boolean): InvalidCostError {
+  const invalid = maximize ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  let j = 0;
+  while (j < row.length - 1) {
+    const c = row[j] as number;
+    if (typeof c !== 'number' || Number.isNaN(c) || c === invalid) break;
+    j++;
+  }
+  return new InvalidCostError(i, j, row[j] as number, maximize);
 }
 
 /** Rows, columns and an entry reader for either matrix form, after checking the shape. */

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import munkres from 'munkres';
 import { describe, expect, it } from 'vitest';
 import {
   type AssignmentResult,
@@ -348,6 +349,34 @@ describe('solveAssignment properties', () => {
         expect(max.assigned).toBe(min.assigned);
         expect(max.totalCost).toBe(min.totalCost === 0 ? 0 : -min.totalCost);
       }),
+    );
+  });
+
+  it('agrees with the munkres package on larger tie-heavy matrices (costs 0..4)', () => {
+    // Few distinct costs make many equal distances, which exercises the tie handling of the
+    // scan (departures 3, 5 and 6) at sizes brute force cannot reach.
+    const shape = fc.record({
+      rows: fc.integer({ min: 1, max: 60 }),
+      cols: fc.integer({ min: 1, max: 60 }),
+    });
+    assertProperty(
+      fc.property(
+        shape.chain(({ rows, cols }) =>
+          fc.array(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: cols, maxLength: cols }), {
+            minLength: rows,
+            maxLength: rows,
+          }),
+        ),
+        (costs) => {
+          const result = solveAssignment(costs);
+          expectValidMatching(costs, result);
+          const pairs = munkres(costs.map((row) => [...row])) as [number, number][];
+          const reference = pairs.reduce((sum, [i, j]) => sum + (costs[i] as number[])[j]!, 0);
+          expect(result.assigned).toBe(Math.min(costs.length, (costs[0] as number[]).length));
+          expect(result.totalCost).toBe(reference);
+        },
+      ),
+      150,
     );
   });
 
