@@ -25,7 +25,7 @@ async function timed(workers: number): Promise<{ ms: number; csv: string }> {
 }
 
 const REPEATS = 3;
-await timed(2); // warm the transform cache of the workers' TypeScript sources
+await timed(2); // warm-up: bundles the worker code and loads everything the main thread needs
 const ones: number[] = [];
 const twos: number[] = [];
 let identical = true;

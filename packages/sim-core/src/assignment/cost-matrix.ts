@@ -109,37 +109,39 @@ export function toMinimizationMatrix(
   const copy = transpose ? copyRowTransposed : copyRow;
   if (Array.isArray(costs)) {
     const grid = costs as readonly (readonly number[])[];
-    for (let i = 0; i < rows; i++) copy(grid[i] as readonly number[], i, sign, data, rowMinima);
-  } else {
-    const flat = (costs as FlatCostMatrix).data;
     for (let i = 0; i < rows; i++) {
-      copy(flat.subarray(i * cols, (i + 1) * cols), i, sign, data, rowMinima);
+      copy(grid[i] as readonly number[], 0, cols, i, sign, data, rowMinima);
     }
+  } else {
+    // Rows are read in place (a view per row would be an allocation per row).
+    const flat = (costs as FlatCostMatrix).data;
+    for (let i = 0; i < rows; i++) copy(flat, i * cols, cols, i, sign, data, rowMinima);
   }
   return transpose ? { rows: cols, cols: rows, data, rowMinima } : { rows, cols, data, rowMinima };
 }
 
 /**
- * Copies row `i` into row `i` of `data`, multiplied by `sign`, and stores its minimum in
- * `minima[i]`. Hot for large matrices: one test per entry, which fails for a non-number, for
- * NaN and for the infinity that is not "forbidden" (after the sign flip it is -Infinity); the
- * slow path then finds the bad entry and throws.
+ * Copies row `i` (entries `from .. from + cols - 1` of `source`) into row `i` of `data`,
+ * multiplied by `sign`, and stores its minimum in `minima[i]`. Hot for large matrices: one test
+ * per entry, which fails for a non-number, for NaN and for the infinity that is not "forbidden"
+ * (after the sign flip it is -Infinity); the slow path then finds the bad entry and throws.
  */
 function copyRow(
-  row: ArrayLike<number>,
+  source: ArrayLike<number>,
+  from: number,
+  cols: number,
   i: number,
   sign: number,
   data: Float64Array,
   minima: Float64Array,
 ): void {
-  const cols = row.length;
   const base = i * cols;
   let lowest = Number.POSITIVE_INFINITY;
   for (let j = 0; j < cols; j++) {
-    const c = row[j] as number;
+    const c = source[from + j] as number;
     const s = sign * c;
     if (typeof c !== 'number' || !(s > Number.NEGATIVE_INFINITY)) {
-      throw invalidEntry(row, i, sign < 0);
+      throw invalidEntry(source, from, cols, i, sign < 0);
     }
     data[base + j] = s;
     if (s < lowest) lowest = s;
@@ -152,35 +154,42 @@ function copyRow(
  * the minimum of column `j` of the input, which is row `j` of the copy.
  */
 function copyRowTransposed(
-  row: ArrayLike<number>,
+  source: ArrayLike<number>,
+  from: number,
+  cols: number,
   i: number,
   sign: number,
   data: Float64Array,
   minima: Float64Array,
 ): void {
-  const cols = row.length;
   const rows = data.length / cols;
   for (let j = 0, out = i; j < cols; j++, out += rows) {
-    const c = row[j] as number;
+    const c = source[from + j] as number;
     const s = sign * c;
     if (typeof c !== 'number' || !(s > Number.NEGATIVE_INFINITY)) {
-      throw invalidEntry(row, i, sign < 0);
+      throw invalidEntry(source, from, cols, i, sign < 0);
     }
     data[out] = s;
     if (s < (minima[j] as number)) minima[j] = s;
   }
 }
 
-/** The error for the first entry of row `i` that {@link copyRow} rejects. */
-function invalidEntry(row: ArrayLike<number>, i: number, maximize: boolean): InvalidCostError {
+/** The error for the first entry of row `i` (at `from` in `source`) that {@link copyRow} rejects. */
+function invalidEntry(
+  source: ArrayLike<number>,
+  from: number,
+  cols: number,
+  i: number,
+  maximize: boolean,
+): InvalidCostError {
   const invalid = maximize ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   let j = 0;
-  while (j < row.length - 1) {
-    const c = row[j] as number;
+  while (j < cols - 1) {
+    const c = source[from + j] as number;
     if (typeof c !== 'number' || Number.isNaN(c) || c === invalid) break;
     j++;
   }
-  return new InvalidCostError(i, j, row[j] as number, maximize);
+  return new InvalidCostError(i, j, source[from + j] as number, maximize);
 }
 
 /** Rows, columns and an entry reader for either matrix form, after checking the shape. */
