@@ -97,63 +97,80 @@ export function planMigrations(
   const dests = candidateDestinations(open, [...destinations].sort(byPosition), planner, allowed);
   if (dests.length === 0) return [];
   const smallest = Math.min(...open.map((t) => t.memoryMb));
+  const nt = open.length;
+  const nd = dests.length;
+  // Typed arrays throughout: plain arrays here would switch between integer and double
+  // element kinds from one call to the next, and each switch throws away V8's compiled code.
   // Columns per destination: as many of the smallest displaced task as fit, at most all tasks.
-  const slots = dests.map((d) => Math.min(open.length, Math.floor(d.freeMemoryMb / smallest)));
-  // Edge costs per (task, destination), +Infinity where the task alone does not fit.
-  const edge = open.map((t) =>
-    dests.map((d) =>
-      t.memoryMb <= d.freeMemoryMb && allowed(t, d)
-        ? transferSeconds(t, d) + d.bootSecondsLeft
-        : Number.POSITIVE_INFINITY,
-    ),
-  );
+  const slots = new Int32Array(nd);
+  for (let di = 0; di < nd; di++) {
+    slots[di] = Math.min(nt, Math.floor((dests[di] as Destination).freeMemoryMb / smallest));
+  }
+  // Edge costs per (task, destination), row-major; +Infinity where the task alone does not fit.
+  const edge = new Float64Array(nt * nd);
+  for (let i = 0; i < nt; i++) {
+    const t = open[i] as DisplacedTask;
+    for (let di = 0; di < nd; di++) {
+      const d = dests[di] as Destination;
+      edge[i * nd + di] =
+        t.memoryMb <= d.freeMemoryMb && allowed(t, d)
+          ? transferSeconds(t, d) + d.bootSecondsLeft
+          : Number.POSITIVE_INFINITY;
+    }
+  }
+  const used = new Float64Array(nd);
+  const count = new Int32Array(nd);
 
   for (;;) {
-    const columns: number[] = []; // destination index of each column
-    slots.forEach((k, di) => {
-      for (let s = 0; s < k; s++) columns.push(di);
-    });
-    if (columns.length === 0) return [];
-    const data = new Float64Array(open.length * columns.length);
-    for (let i = 0; i < open.length; i++) {
-      const row = edge[i] as number[];
-      for (let j = 0; j < columns.length; j++)
-        data[i * columns.length + j] = row[columns[j] as number] as number;
+    let width = 0;
+    for (let di = 0; di < nd; di++) width += slots[di] as number;
+    if (width === 0) return [];
+    const columns = new Int32Array(width); // destination index of each column
+    for (let di = 0, j = 0; di < nd; di++) {
+      for (let s = 0; s < (slots[di] as number); s++) columns[j++] = di;
     }
-    const result = SOLVERS[planner]({ rows: open.length, cols: columns.length, data });
+    const data = new Float64Array(nt * width);
+    for (let i = 0; i < nt; i++) {
+      for (let j = 0; j < width; j++) {
+        data[i * width + j] = edge[i * nd + (columns[j] as number)] as number;
+      }
+    }
+    const result = SOLVERS[planner]({ rows: nt, cols: width, data });
 
     // Cumulative memory: a destination given more than it holds loses one column, and all
     // tasks are solved again; column counts only fall, so this ends.
-    const used = new Array<number>(dests.length).fill(0);
-    const count = new Array<number>(dests.length).fill(0);
-    open.forEach((t, i) => {
+    used.fill(0);
+    count.fill(0);
+    for (let i = 0; i < nt; i++) {
       const j = result.rowToCol[i] as number;
-      if (j < 0) return;
+      if (j < 0) continue;
       const di = columns[j] as number;
-      used[di] = (used[di] as number) + t.memoryMb;
+      used[di] = (used[di] as number) + (open[i] as DisplacedTask).memoryMb;
       count[di] = (count[di] as number) + 1;
-    });
+    }
     let overflow = false;
-    dests.forEach((d, di) => {
-      if ((used[di] as number) > d.freeMemoryMb) {
+    for (let di = 0; di < nd; di++) {
+      if ((used[di] as number) > (dests[di] as Destination).freeMemoryMb) {
         slots[di] = (count[di] as number) - 1;
         overflow = true;
       }
-    });
+    }
     if (overflow) continue;
 
     const moves: PlannedMove[] = [];
-    open.forEach((t, i) => {
+    for (let i = 0; i < nt; i++) {
       const j = result.rowToCol[i] as number;
-      if (j < 0) return;
-      const d = dests[columns[j] as number] as Destination;
+      if (j < 0) continue;
+      const t = open[i] as DisplacedTask;
+      const di = columns[j] as number;
+      const d = dests[di] as Destination;
       moves.push({
         taskId: t.id,
         destinationId: d.id,
-        downtimeSeconds: (edge[i] as number[])[columns[j] as number] as number,
+        downtimeSeconds: edge[i * nd + di] as number,
         transferSeconds: transferSeconds(t, d),
       });
-    });
+    }
     const order = new Map(tasks.map((t, k) => [t.id, k]));
     return moves.sort((a, b) => (order.get(a.taskId) as number) - (order.get(b.taskId) as number));
   }
