@@ -122,9 +122,7 @@ export function toMinimizationMatrix(
 
 /**
  * Copies row `i` (entries `from .. from + cols - 1` of `source`) into row `i` of `data`,
- * multiplied by `sign`, and stores its minimum in `minima[i]`. Hot for large matrices: one test
- * per entry, which fails for a non-number, for NaN and for the infinity that is not "forbidden"
- * (after the sign flip it is -Infinity); the slow path then finds the bad entry and throws.
+ * multiplied by `sign`, and stores its minimum in `minima[i]`.
  */
 function copyRow(
   source: ArrayLike<number>,
@@ -138,11 +136,7 @@ function copyRow(
   const base = i * cols;
   let lowest = Number.POSITIVE_INFINITY;
   for (let j = 0; j < cols; j++) {
-    const c = source[from + j] as number;
-    const s = sign * c;
-    if (typeof c !== 'number' || !(s > Number.NEGATIVE_INFINITY)) {
-      throw invalidEntry(source, from, cols, i, sign < 0);
-    }
+    const s = minimizationEntry(source, from, cols, i, j, sign);
     data[base + j] = s;
     if (s < lowest) lowest = s;
   }
@@ -164,17 +158,34 @@ function copyRowTransposed(
 ): void {
   const rows = data.length / cols;
   for (let j = 0, out = i; j < cols; j++, out += rows) {
-    const c = source[from + j] as number;
-    const s = sign * c;
-    if (typeof c !== 'number' || !(s > Number.NEGATIVE_INFINITY)) {
-      throw invalidEntry(source, from, cols, i, sign < 0);
-    }
+    const s = minimizationEntry(source, from, cols, i, j, sign);
     data[out] = s;
     if (s < (minima[j] as number)) minima[j] = s;
   }
 }
 
-/** The error for the first entry of row `i` (at `from` in `source`) that {@link copyRow} rejects. */
+/**
+ * Entry `j` of row `i` (at `from` in `source`) times `sign`. Hot for large matrices: one test
+ * per entry, which fails for a non-number, for NaN and for the infinity that is not "forbidden"
+ * (after the sign flip it is -Infinity); the slow path then finds the first bad entry and throws.
+ */
+function minimizationEntry(
+  source: ArrayLike<number>,
+  from: number,
+  cols: number,
+  i: number,
+  j: number,
+  sign: number,
+): number {
+  const c = source[from + j] as number;
+  const s = sign * c;
+  if (typeof c !== 'number' || !(s > Number.NEGATIVE_INFINITY)) {
+    throw invalidEntry(source, from, cols, i, sign < 0);
+  }
+  return s;
+}
+
+/** The error for the first entry of row `i` (at `from` in `source`) that is not valid. */
 function invalidEntry(
   source: ArrayLike<number>,
   from: number,
@@ -192,12 +203,8 @@ function invalidEntry(
   return new InvalidCostError(i, j, source[from + j] as number, maximize);
 }
 
-/** Rows, columns and an entry reader for either matrix form, after checking the shape. */
-export function shapeOf(costs: CostMatrix): {
-  rows: number;
-  cols: number;
-  read: (row: number, col: number) => number;
-} {
+/** Rows and columns of either matrix form, after checking the shape. */
+export function shapeOf(costs: CostMatrix): { rows: number; cols: number } {
   if (Array.isArray(costs)) {
     const grid = costs as readonly (readonly number[])[];
     const rows = grid.length;
@@ -210,7 +217,7 @@ export function shapeOf(costs: CostMatrix): {
         );
       }
     });
-    return { rows, cols, read: (i, j) => (grid[i] as readonly number[])[j] as number };
+    return { rows, cols };
   }
   const flat = costs as FlatCostMatrix;
   const { rows, cols, data } = flat;
@@ -224,7 +231,7 @@ export function shapeOf(costs: CostMatrix): {
       `cost matrix data has ${data.length} entries, expected rows*cols = ${rows}*${cols} = ${rows * cols}`,
     );
   }
-  return { rows, cols, read: (i, j) => data[i * cols + j] as number };
+  return { rows, cols };
 }
 
 /**
