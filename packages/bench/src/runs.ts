@@ -121,14 +121,5 @@ export function executeRun(spec: RunSpec, scenario: Scenario, checkInvariants = 
     seed: spec.seed,
     checkInvariants,
   });
-  return {
-    index: spec.index,
-    key: spec.key,
-    scenario: spec.scenario,
-    params: spec.params,
-    seed: spec.seed,
-    policy: spec.policy.label,
-    migration: spec.migration,
-    metrics: metrics(result),
-  };
+  return { ...row, metrics: metrics(result) };
 }
