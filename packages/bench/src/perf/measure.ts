@@ -30,18 +30,22 @@ export function once<T>(fn: () => T): { ms: number; result: T } {
 }
 
 /**
- * Medians of two functions measured side by side: each warmed up twice, then run alternately
- * (a, b, a, b, …) so that JIT state, GC pressure and machine noise fall on both alike.
+ * Medians of two functions measured side by side: each warmed up `warmups` times (default 2),
+ * alternately, then run alternately `repeats` times (a, b, a, b, …) so that JIT state, GC
+ * pressure and machine noise fall on both alike.
  */
 export function alternatingMedians<A, B>(
   repeats: number,
   a: () => A,
   b: () => B,
+  warmups = 2,
 ): { a: { ms: number; result: A }; b: { ms: number; result: B } } {
   let ra: A = a();
   let rb: B = b();
-  a();
-  b();
+  for (let k = 1; k < warmups; k++) {
+    ra = a();
+    rb = b();
+  }
   const ta: number[] = [];
   const tb: number[] = [];
   for (let k = 0; k < repeats; k++) {

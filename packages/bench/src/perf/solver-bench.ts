@@ -47,6 +47,10 @@ const FORBIDDEN_FOR_MUNKRES_JS = 1e9;
 // Each case runs ours and munkres alternately for about this long in all (at least 3 and at
 // most 301 runs each): small matrices get many runs, so their medians are as steady as large ones.
 const BUDGET_MS_PER_CASE = 1000;
+// Warm-up runs per measured run: enough that both solvers reach their steady-state JIT code
+// for each size before timing starts (with 2 warm-ups, 200×200 ran at 0.98 in some runs and
+// 0.89 in others).
+const WARMUP_SHARE = 0.25;
 const MIN_REPEATS = 3;
 const MAX_REPEATS = 301;
 
@@ -76,7 +80,7 @@ function agree(a: number, b: number): boolean {
 
 const header = ['case', 'ours ms', 'munkres ms', 'ours/munkres', 'munkres-js ms', 'optimum agrees'];
 console.log(
-  `seed ${JSON.stringify(SEED)}; median wall time, ours and munkres alternating after warm-up (about ${(1.25 * BUDGET_MS_PER_CASE) / 1000} s per case), one process`,
+  `seed ${JSON.stringify(SEED)}; median wall time, ours and munkres alternating after warm-up (about ${((1 + WARMUP_SHARE) * BUDGET_MS_PER_CASE) / 1000} s per case), one process`,
 );
 console.log(header.join(' | '));
 console.log(header.map(() => '---').join(' | '));
@@ -87,16 +91,11 @@ for (const c of CASES) {
   const costs = makeMatrix(c);
   const n = Math.max(c.rows, c.cols);
   const repeats = repeatsFor(once(() => munkres(costs)).ms);
-  // Warm-up beyond alternatingMedians' own two runs: a quarter of the measured runs each, so
-  // that both solvers reach their steady-state JIT code for this size before timing starts.
-  for (let k = 0; k < repeats >> 2; k++) {
-    solveAssignment(costs);
-    munkres(costs);
-  }
   const { a: ours, b: theirs } = alternatingMedians(
     repeats,
     () => solveAssignment(costs),
     () => munkres(costs) as [number, number][],
+    Math.max(2, Math.round(WARMUP_SHARE * repeats)),
   );
   const theirsCost = costOfPairs(costs, theirs.result);
   let agrees = agree(ours.result.totalCost, theirsCost);
