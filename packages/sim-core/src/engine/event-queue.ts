@@ -7,7 +7,8 @@
  * deterministic: no two events ever compare equal.
  *
  * Built on @datastructures-js/priority-queue (a binary heap). Cancellation is lazy: a cancelled
- * event stays in the heap, flagged, and is discarded when it reaches the top, so `cancel` is O(1).
+ * event stays in the heap, no longer `pending`, and is discarded when it reaches the top, so
+ * `cancel` is O(1).
  */
 
 import { PriorityQueue } from '@datastructures-js/priority-queue';
@@ -22,8 +23,11 @@ export interface ScheduledEvent<T> {
   readonly sequence: number;
   /** What the event carries. */
   readonly payload: T;
-  /** True once cancelled; a cancelled event never fires. */
-  cancelled: boolean;
+  /**
+   * True while the event waits in the queue; false once it came out or was cancelled. A
+   * cancelled event never comes out, and cancelling one that already came out changes nothing.
+   */
+  pending: boolean;
 }
 
 function compareEvents<T>(a: ScheduledEvent<T>, b: ScheduledEvent<T>): number {
@@ -43,7 +47,7 @@ export class EventQueue<T> {
 
   /**
    * Adds an event. O(log n). The caller validates `time` (the engine does).
-   * @returns the event, whose `cancelled` flag {@link EventQueue.cancel} sets.
+   * @returns the event, whose `pending` flag {@link EventQueue.cancel} clears.
    */
   push(time: number, priority: number, payload: T): ScheduledEvent<T> {
     const event: ScheduledEvent<T> = {
@@ -51,17 +55,20 @@ export class EventQueue<T> {
       priority,
       sequence: this.#sequence++,
       payload,
-      cancelled: false,
+      pending: true,
     };
     this.#heap.enqueue(event);
     this.#live++;
     return event;
   }
 
-  /** Marks `event` cancelled so it never comes out. O(1). Cancelling twice is a no-op. */
+  /**
+   * Cancels `event` so it never comes out. O(1). A no-op when it was cancelled before or has
+   * already come out.
+   */
   cancel(event: ScheduledEvent<T>): void {
-    if (event.cancelled) return;
-    event.cancelled = true;
+    if (!event.pending) return;
+    event.pending = false;
     this.#live--;
   }
 
@@ -76,11 +83,13 @@ export class EventQueue<T> {
     this.#dropCancelled();
     const event = this.#heap.dequeue();
     if (event === null) return undefined;
+    event.pending = false;
     this.#live--;
     return event;
   }
 
   #dropCancelled(): void {
-    while (this.#heap.front()?.cancelled) this.#heap.dequeue();
+    // Only cancelled events are in the heap and not pending.
+    while (this.#heap.front()?.pending === false) this.#heap.dequeue();
   }
 }

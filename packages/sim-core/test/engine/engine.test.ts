@@ -26,6 +26,17 @@ describe('EventQueue order', () => {
     expect(q.pop()?.payload).toBe('b');
     expect(q.pop()).toBeUndefined();
   });
+
+  it('cancelling an event that already came out is a no-op (size stays right)', () => {
+    const q = new EventQueue<string>();
+    const a = q.push(1, 0, 'a');
+    q.push(2, 0, 'b');
+    expect(q.pop()).toBe(a);
+    q.cancel(a);
+    expect(q.size).toBe(1);
+    expect(q.pop()?.payload).toBe('b');
+    expect(q.size).toBe(0);
+  });
 });
 
 describe('Engine', () => {
