@@ -40,45 +40,62 @@ export function createRng(seed: string | number, stream: string): Rng {
   }
   if (stream.length === 0) throw new RangeError('stream name must not be empty');
   // JSON encoding keeps ("1", "a/b") and ("1/a", "b") apart.
-  const prng = seedrandom(JSON.stringify([String(seed), stream]));
-  let spare = Number.NaN;
-  const next = (): number => prng(); // 53 random bits; quick() has only 32
-  return {
-    stream,
-    next,
-    uniform(a: number, b: number): number {
-      if (!(Number.isFinite(a) && Number.isFinite(b) && a <= b)) {
-        throw new RangeError(`uniform(a, b) needs finite a <= b, got a=${a}, b=${b}`);
-      }
-      return a + (b - a) * next();
-    },
-    normal(): number {
-      if (!Number.isNaN(spare)) {
-        const z = spare;
-        spare = Number.NaN;
-        return z;
-      }
-      let x: number;
-      let y: number;
-      let s: number;
-      do {
-        x = 2 * next() - 1;
-        y = 2 * next() - 1;
-        s = x * x + y * y;
-      } while (s >= 1 || s === 0);
-      const f = Math.sqrt((-2 * Math.log(s)) / s);
-      spare = y * f;
-      return x * f;
-    },
-    exponential(ratePerSecond: number): number {
-      if (!(ratePerSecond >= 0 && Number.isFinite(ratePerSecond))) {
-        throw new RangeError(
-          `exponential rate must be a finite number >= 0 per second, got ${ratePerSecond}`,
-        );
-      }
-      if (ratePerSecond === 0) return Number.POSITIVE_INFINITY;
-      // 1 - u is in (0, 1], so the log is finite.
-      return -Math.log(1 - next()) / ratePerSecond;
-    },
-  };
+  return new SeededStream(stream, seedrandom(JSON.stringify([String(seed), stream])));
+}
+
+/**
+ * The {@link Rng} that {@link createRng} returns. A class rather than an object of closures: its
+ * methods live on one prototype, so a call site that sees many streams (every spot launch has
+ * its own) still calls one function and stays optimised, and a stream costs one object, not four
+ * closures.
+ */
+class SeededStream implements Rng {
+  /** The spare deviate of the last polar-method pair; NaN when there is none. */
+  #spare = Number.NaN;
+
+  constructor(
+    readonly stream: string,
+    private readonly prng: () => number,
+  ) {}
+
+  next(): number {
+    return this.prng(); // 53 random bits; quick() has only 32
+  }
+
+  uniform(a: number, b: number): number {
+    if (!(Number.isFinite(a) && Number.isFinite(b) && a <= b)) {
+      throw new RangeError(`uniform(a, b) needs finite a <= b, got a=${a}, b=${b}`);
+    }
+    return a + (b - a) * this.next();
+  }
+
+  normal(): number {
+    if (!Number.isNaN(this.#spare)) {
+      const z = this.#spare;
+      this.#spare = Number.NaN;
+      return z;
+    }
+    let x: number;
+    let y: number;
+    let s: number;
+    do {
+      x = 2 * this.next() - 1;
+      y = 2 * this.next() - 1;
+      s = x * x + y * y;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.#spare = y * f;
+    return x * f;
+  }
+
+  exponential(ratePerSecond: number): number {
+    if (!(ratePerSecond >= 0 && Number.isFinite(ratePerSecond))) {
+      throw new RangeError(
+        `exponential rate must be a finite number >= 0 per second, got ${ratePerSecond}`,
+      );
+    }
+    if (ratePerSecond === 0) return Number.POSITIVE_INFINITY;
+    // 1 - u is in (0, 1], so the log is finite.
+    return -Math.log(1 - this.next()) / ratePerSecond;
+  }
 }
