@@ -3,11 +3,8 @@
  * Instance Savings under Deadlines", NSDI '24).
  */
 
-import type { Market, ResolvedInstanceType, SimulationView, TaskView } from '@synkti/sim-core';
-import { cheapestPerWork, DecisionBuilder, typesFitting } from './decision-builder.js';
-
-/** Where a task should be now. `wait` = hold no instance (no cost, no progress). */
-export type Want = Market | 'wait';
+import type { Market, SimulationView, TaskView } from '@synkti/sim-core';
+import { onDemandTypeFor, typesFitting } from './decision-builder.js';
 
 /** The state of a deadline task at the view's time. */
 export interface DeadlineState {
@@ -31,14 +28,6 @@ export function deadlineState(task: TaskView, view: SimulationView): DeadlineSta
     timeLeftSeconds: deadline - view.now,
     aheadSeconds: progress - expected,
   };
-}
-
-/** The cheapest on-demand type that fits the task. */
-export function onDemandTypeFor(
-  view: SimulationView,
-  task: TaskView,
-): ResolvedInstanceType | undefined {
-  return cheapestPerWork(typesFitting(view, task), (t) => t.onDemandPerHour);
 }
 
 /**
@@ -71,22 +60,7 @@ export function spotPossible(task: TaskView, view: SimulationView): boolean {
   );
 }
 
-/** Places each pending task where `want` says (existing capacity first, else a new launch). */
-export function placeAll(view: SimulationView, want: (task: TaskView) => Want) {
-  const b = new DecisionBuilder(view);
-  for (const task of view.pendingTasks()) {
-    const where = want(task);
-    if (where === 'wait') continue;
-    if (b.placeOnExisting(task, where)) continue;
-    const fits = typesFitting(view, task);
-    const type =
-      where === 'spot'
-        ? cheapestPerWork(
-            fits.filter((t) => view.spotAvailable(t.name)),
-            (t) => view.spotPricePerHour(t.name),
-          )
-        : cheapestPerWork(fits, (t) => t.onDemandPerHour);
-    if (type) b.launchFor(task, type, where);
-  }
-  return b.build();
+/** The market of the instance the task is on; undefined while it is pending. */
+export function currentMarket(task: TaskView, view: SimulationView): Market | undefined {
+  return task.instanceId === undefined ? undefined : view.instance(task.instanceId)?.market;
 }

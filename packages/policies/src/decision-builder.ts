@@ -102,3 +102,43 @@ export function cheapestPerWork(
   }
   return best;
 }
+
+/** The cheapest on-demand type that fits `task`; undefined if none does. */
+export function onDemandTypeFor(
+  view: SimulationView,
+  task: TaskView,
+): ResolvedInstanceType | undefined {
+  return cheapestPerWork(typesFitting(view, task), (t) => t.onDemandPerHour);
+}
+
+/** The cheapest spot type, at today's spot price, that fits `task` and can be launched now. */
+export function spotTypeFor(
+  view: SimulationView,
+  task: TaskView,
+): ResolvedInstanceType | undefined {
+  return cheapestPerWork(
+    typesFitting(view, task).filter((t) => view.spotAvailable(t.name)),
+    (t) => view.spotPricePerHour(t.name),
+  );
+}
+
+/** Where a pending task should go this round: a market, or `wait` (hold no instance). */
+export type Want = Market | 'wait';
+
+/**
+ * One round in which each pending task goes where `want` says: onto an existing instance of
+ * that market with room ({@link DecisionBuilder.placeOnExisting}), else onto a new launch of the
+ * cheapest type that fits ({@link spotTypeFor}, {@link onDemandTypeFor}). A task with nowhere to
+ * go, or told to `wait`, stays pending.
+ */
+export function placeAll(view: SimulationView, want: (task: TaskView) => Want): Decisions {
+  const b = new DecisionBuilder(view);
+  for (const task of view.pendingTasks()) {
+    const where = want(task);
+    if (where === 'wait') continue;
+    if (b.placeOnExisting(task, where)) continue;
+    const type = where === 'spot' ? spotTypeFor(view, task) : onDemandTypeFor(view, task);
+    if (type) b.launchFor(task, type, where);
+  }
+  return b.build();
+}

@@ -7,7 +7,8 @@
  */
 
 import type { SchedulingPolicy } from '@synkti/sim-core';
-import { mustUseOnDemand, placeAll, spotPossible } from './deadline-rules.js';
+import { currentMarket, mustUseOnDemand, spotPossible } from './deadline-rules.js';
+import { placeAll } from './decision-builder.js';
 
 /** Creates the `greedy-deadline` policy (no parameters). */
 export function greedyDeadline(): SchedulingPolicy {
@@ -21,8 +22,7 @@ export function greedyDeadline(): SchedulingPolicy {
         return spotPossible(task, view) ? 'spot' : 'wait';
       }),
     preempts(task, view) {
-      const market =
-        task.instanceId === undefined ? undefined : view.instance(task.instanceId)?.market;
+      const market = currentMarket(task, view);
       return (
         market === 'spot' && task.deadlineSeconds !== undefined && mustUseOnDemand(task, view, 1)
       );

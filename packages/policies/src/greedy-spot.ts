@@ -5,22 +5,13 @@
  * be launched (trace unavailability), the task waits.
  */
 
-import type { SchedulingPolicy, SimulationView } from '@synkti/sim-core';
-import { cheapestPerWork, DecisionBuilder, typesFitting } from './decision-builder.js';
+import type { SchedulingPolicy } from '@synkti/sim-core';
+import { placeAll } from './decision-builder.js';
 
 /** Creates the `greedy-spot` policy (no parameters). */
 export function greedySpot(): SchedulingPolicy {
   return {
     name: 'greedy-spot',
-    decide(view: SimulationView) {
-      const b = new DecisionBuilder(view);
-      for (const task of view.pendingTasks()) {
-        if (b.placeOnExisting(task, 'spot')) continue;
-        const candidates = typesFitting(view, task).filter((t) => view.spotAvailable(t.name));
-        const type = cheapestPerWork(candidates, (t) => view.spotPricePerHour(t.name));
-        if (type) b.launchFor(task, type, 'spot');
-      }
-      return b.build();
-    },
+    decide: (view) => placeAll(view, () => 'spot'),
   };
 }

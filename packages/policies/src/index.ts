@@ -3,13 +3,16 @@
  * @packageDocumentation
  */
 
+export { type DeadlineState, deadlineState, mustUseOnDemand } from './deadline-rules.js';
 export {
-  type DeadlineState,
-  deadlineState,
-  mustUseOnDemand,
+  cheapestPerWork,
+  DecisionBuilder,
+  onDemandTypeFor,
+  placeAll,
+  spotTypeFor,
+  typesFitting,
   type Want,
-} from './deadline-rules.js';
-export { cheapestPerWork, DecisionBuilder, typesFitting } from './decision-builder.js';
+} from './decision-builder.js';
 export { greedyDeadline } from './greedy-deadline.js';
 export { greedySpot } from './greedy-spot.js';
 export { type OnDemandFallbackParams, onDemandFallback } from './on-demand-fallback.js';

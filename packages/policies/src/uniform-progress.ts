@@ -13,13 +13,8 @@
  */
 
 import type { SchedulingPolicy, SimulationView, TaskView } from '@synkti/sim-core';
-import {
-  deadlineState,
-  mustUseOnDemand,
-  placeAll,
-  spotPossible,
-  type Want,
-} from './deadline-rules.js';
+import { currentMarket, deadlineState, mustUseOnDemand, spotPossible } from './deadline-rules.js';
+import { placeAll, type Want } from './decision-builder.js';
 
 /** Creates the `uniform-progress` policy (no parameters). */
 export function uniformProgress(): SchedulingPolicy {
@@ -45,8 +40,7 @@ export function uniformProgress(): SchedulingPolicy {
     name: 'uniform-progress',
     decide: (view) => placeAll(view, (task) => want(task, view, undefined)),
     preempts(task, view) {
-      const market =
-        task.instanceId === undefined ? undefined : view.instance(task.instanceId)?.market;
+      const market = currentMarket(task, view);
       if (market === undefined || task.deadlineSeconds === undefined) return false;
       const w = want(task, view, market);
       return w !== 'wait' && w !== market;
