@@ -122,17 +122,24 @@ function metricOf(
   return m === 'savings_pct' ? savings.get(r.index) : r.metrics[m as MetricColumn];
 }
 
-/** Groups rows by (scenario, point, policy), in first-appearance (run index) order. */
-function groups(rows: readonly RunRow[]): Map<string, RunRow[]> {
-  const out = new Map<string, RunRow[]>();
-  for (const r of rows) {
-    const k = JSON.stringify([r.scenario, r.params, r.policy]);
-    const list = out.get(k) ?? [];
-    list.push(r);
-    out.set(k, list);
+/** `items` grouped by `key`; groups, and the items in each, in first-appearance order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
   }
   return out;
 }
+
+/** Groups rows by (scenario, point, policy), in first-appearance (run index) order. */
+const groups = (rows: readonly RunRow[]) =>
+  groupBy(rows, (r) => JSON.stringify([r.scenario, r.params, r.policy]));
+
+/** Rows by planner (`migration`), in first-appearance order. */
+const byPlanner = (rows: readonly RunRow[]) => groupBy(rows, (r) => r.migration);
 
 /** comparison.csv text: optimal versus each other planner, paired by seed. */
 export function comparisonCsv(rows: readonly RunRow[]): string {
@@ -167,11 +174,10 @@ export function comparisonCsv(rows: readonly RunRow[]): string {
         ...[d.meanA, d.meanB, d.meanDiff, d.ciLow, d.ciHigh].map(formatNumber),
         String(d.n),
       ]);
-    const byPlanner = new Map<string, RunRow[]>();
-    for (const r of list) byPlanner.set(r.migration, [...(byPlanner.get(r.migration) ?? []), r]);
+    const planners = byPlanner(list);
     // Counterfactual rows: every planner on the displaced sets of the same runs (paired within
     // each run, then by seed), from the runs that used the first listed planner.
-    const own = byPlanner.values().next().value as RunRow[];
+    const own = planners.values().next().value as RunRow[];
     for (const other of ['first-fit', 'greedy'] as const) {
       for (const [metric, pick] of COUNTERFACTUAL_METRICS) {
         const a = new Map(own.map((r) => [String(r.seed), pick(r, 'optimal')]));
@@ -181,10 +187,10 @@ export function comparisonCsv(rows: readonly RunRow[]): string {
         pushRow(metric, other, d);
       }
     }
-    const optimal = byPlanner.get('optimal');
+    const optimal = planners.get('optimal');
     if (!optimal) continue;
     for (const other of ['first-fit', 'greedy']) {
-      const versus = byPlanner.get(other);
+      const versus = planners.get(other);
       if (!versus) continue;
       for (const m of COMPARED_METRICS) {
         const a = new Map(optimal.map((r) => [String(r.seed), metricOf(r, m, savings)]));
@@ -207,6 +213,15 @@ function meanCi(values: (number | undefined)[], digits: number): string {
 /** summary.md text: per scenario point, policy and planner, mean ± 95% CI half-width. */
 export function summaryMarkdown(rows: readonly RunRow[]): string {
   const savings = savingsByRow(rows);
+  // The table's metric columns after policy, planner and seeds: value per row, decimals.
+  const summaryColumns: [(r: RunRow) => number | undefined, number][] = [
+    [(r) => r.metrics.total_cost_usd, 2],
+    [(r) => savings.get(r.index), 1],
+    [(r) => r.metrics.tasks_completed, 1],
+    [(r) => r.metrics.preemptions, 1],
+    [(r) => r.metrics.migration_downtime_mean_s, 1],
+    [(r) => r.metrics.progress_lost_hours, 2],
+  ];
   const lines: string[] = [
     '# Synkti sweep summary',
     '',
@@ -229,33 +244,9 @@ export function summaryMarkdown(rows: readonly RunRow[]): string {
       );
       lines.push('|---|---|---|---|---|---|---|---|---|');
     }
-    const byPlanner = new Map<string, RunRow[]>();
-    for (const r of list) byPlanner.set(r.migration, [...(byPlanner.get(r.migration) ?? []), r]);
-    for (const [planner, rs] of byPlanner) {
-      lines.push(
-        `| ${first.policy} | ${planner} | ${rs.length} | ${meanCi(
-          rs.map((r) => r.metrics.total_cost_usd),
-          2,
-        )} | ` +
-          `${meanCi(
-            rs.map((r) => savings.get(r.index)),
-            1,
-          )} | ${meanCi(
-            rs.map((r) => r.metrics.tasks_completed),
-            1,
-          )} | ` +
-          `${meanCi(
-            rs.map((r) => r.metrics.preemptions),
-            1,
-          )} | ${meanCi(
-            rs.map((r) => r.metrics.migration_downtime_mean_s),
-            1,
-          )} | ` +
-          `${meanCi(
-            rs.map((r) => r.metrics.progress_lost_hours),
-            2,
-          )} |`,
-      );
+    for (const [planner, rs] of byPlanner(list)) {
+      const cells = summaryColumns.map(([pick, digits]) => meanCi(rs.map(pick), digits));
+      lines.push(`| ${first.policy} | ${planner} | ${rs.length} | ${cells.join(' | ')} |`);
     }
   }
   return `${lines.join('\n')}\n`;
