@@ -9,6 +9,7 @@
  * no completion percentile); no cell is ever NaN.
  */
 
+import type { MigrationPlanner } from '@synkti/sim-core';
 import { stringify } from 'csv-stringify/sync';
 import { BASELINE_POLICY } from './load-scenario.js';
 import { estimate, type PairedDifference, pairedDifference } from './paired-stats.js';
@@ -49,7 +50,8 @@ export function savingsByRow(rows: readonly RunRow[]): Map<number, number | unde
   return out;
 }
 
-function paramColumns(rows: readonly RunRow[]): string[] {
+/** The swept parameter paths of `rows`, sorted (the `param_<path>` columns). */
+export function paramColumns(rows: readonly RunRow[]): string[] {
   return [...new Set(rows.flatMap((r) => Object.keys(r.params)))].sort();
 }
 
@@ -91,8 +93,7 @@ export const COMPARED_METRICS = [
 
 type Compared = (typeof COMPARED_METRICS)[number];
 
-type Planner = 'first-fit' | 'greedy' | 'optimal';
-const cfKey = (p: Planner) => p.replace('-', '_') as 'first_fit' | 'greedy' | 'optimal';
+const cfKey = (p: MigrationPlanner) => p.replace('-', '_') as 'first_fit' | 'greedy' | 'optimal';
 
 /**
  * Counterfactual metrics (comparison.csv `metric` values starting with `cf_`): all planners
@@ -100,7 +101,7 @@ const cfKey = (p: Planner) => p.replace('-', '_') as 'first_fit' | 'greedy' | 'o
  * run. `cf_placed`: tasks placed per run; `cf_seconds_per_placed`: mean edge cost (transfer +
  * boot left) of a placed task.
  */
-const COUNTERFACTUAL_METRICS: [string, (r: RunRow, p: Planner) => number | undefined][] = [
+const COUNTERFACTUAL_METRICS: [string, (r: RunRow, p: MigrationPlanner) => number | undefined][] = [
   ['cf_placed', (r, p) => r.metrics[`cf_${cfKey(p)}_placed`]],
   [
     'cf_seconds_per_placed',

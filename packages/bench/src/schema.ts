@@ -4,6 +4,7 @@
  * `<file>: <field path>: expected <message>, got <value>`.
  */
 
+import { MIGRATION_PLANNERS } from '@synkti/sim-core';
 import { z } from 'zod';
 
 const num = (what: string) => z.number({ error: what }).refine(Number.isFinite, { error: what });
@@ -167,7 +168,7 @@ const policyRef = z.union([
   }),
 ]);
 
-const planner = z.enum(['first-fit', 'greedy', 'optimal'], {
+const planner = z.enum(MIGRATION_PLANNERS, {
   error: '"first-fit", "greedy" or "optimal"',
 });
 

@@ -59,7 +59,8 @@ export function alternatingMedians<A, B>(
   return { a: { ms: median(ta), result: ra }, b: { ms: median(tb), result: rb } };
 }
 
-function median(times: number[]): number {
+/** The median of `times` (the mean of the middle two for an even count). */
+export function median(times: readonly number[]): number {
   const sorted = [...times].sort((x, y) => x - y);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1

@@ -17,6 +17,7 @@ import { runsCsv } from '../outputs.js';
 import { runPool } from '../pool.js';
 import { expandRuns, type RunRow } from '../runs.js';
 import { REPOSITORY_ROOT } from '../traces-dir.js';
+import { median } from './measure.js';
 
 const file = process.argv[2] ?? path.join(REPOSITORY_ROOT, 'scenarios', 'default.json');
 const loaded = loadScenario(file);
@@ -67,7 +68,6 @@ for (let k = 0; k < REPEATS; k++) {
     identical &&= t.csv === reference;
   }
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 const one = median(ones.map((t) => t.ms));
 const two = median(twos.map((t) => t.ms));

@@ -3,6 +3,7 @@
  * charts, rendered server-side from Vega-Lite specs.
  */
 
+import { paramColumns } from '../outputs.js';
 import type { RunRow } from '../runs.js';
 import { savingsChart, type TimelineData, timelineChart, versusParameterChart } from './charts.js';
 import { toSvg } from './render.js';
@@ -21,9 +22,9 @@ export async function reportHtml(
     title: 'Savings by policy and planner',
     svg: await toSvg(savingsChart(rows)),
   });
-  const numericParams = [...new Set(rows.flatMap((r) => Object.keys(r.params)))]
-    .filter((p) => rows.some((r) => typeof r.params[p] === 'number'))
-    .sort();
+  const numericParams = paramColumns(rows).filter((p) =>
+    rows.some((r) => typeof r.params[p] === 'number'),
+  );
   for (const [k, p] of numericParams.entries()) {
     figures.push({
       id: `savings-vs-${k}`,

@@ -25,11 +25,11 @@ import { firstFitAssignment, greedyAssignment } from '../assignment/baselines.js
 import type { AssignmentResult, FlatCostMatrix } from '../assignment/cost-matrix.js';
 import { solveAssignment } from '../assignment/solve-assignment.js';
 
-/** Which planner to use. */
-export type MigrationPlanner = 'first-fit' | 'greedy' | 'optimal';
-
 /** The planners, in the order reports list them. */
-export const MIGRATION_PLANNERS: readonly MigrationPlanner[] = ['first-fit', 'greedy', 'optimal'];
+export const MIGRATION_PLANNERS = ['first-fit', 'greedy', 'optimal'] as const;
+
+/** Which planner to use: one of {@link MIGRATION_PLANNERS}. */
+export type MigrationPlanner = (typeof MIGRATION_PLANNERS)[number];
 
 /** A task to place. */
 export interface DisplacedTask {
