@@ -12,7 +12,8 @@ export interface Regression {
   readonly group: string;
   readonly column: string;
   readonly baseline: number;
-  readonly current: number;
+  /** This run's mean; undefined when the group is missing from this run. */
+  readonly current: number | undefined;
   readonly tolerance: number;
 }
 
@@ -55,7 +56,7 @@ export function checkAgainstBaseline(
   baselineFile: string,
   current: string,
   tolerances: { savingsPctTolerance: number; completionsTolerance: number },
-): { regressions: Regression[]; moves: Regression[] } {
+): { regressions: Regression[]; moves: (Regression & { readonly current: number })[] } {
   let text: string;
   try {
     text = readFileSync(baselineFile, 'utf8');
@@ -67,7 +68,7 @@ export function checkAgainstBaseline(
   const base = readCsv(baselineFile, text);
   const now = readCsv('current runs', current);
   const regressions: Regression[] = [];
-  const moves: Regression[] = [];
+  const moves: (Regression & { readonly current: number })[] = [];
   for (const [column, tolerance] of [
     ['savings_pct', tolerances.savingsPctTolerance],
     ['tasks_completed', tolerances.completionsTolerance],
@@ -77,7 +78,7 @@ export function checkAgainstBaseline(
     for (const [group, baseline] of b) {
       const cur = c.get(group);
       if (cur === undefined) {
-        regressions.push({ group, column, baseline, current: Number.NaN, tolerance });
+        regressions.push({ group, column, baseline, current: undefined, tolerance });
         continue;
       }
       const entry = { group, column, baseline, current: cur, tolerance };

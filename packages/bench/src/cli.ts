@@ -20,7 +20,7 @@ import { checkAgainstBaseline } from './check.js';
 import { InputError } from './errors.js';
 import { type LoadedScenario, loadScenario } from './load-scenario.js';
 import { OFFLINE_OPTIMAL } from './offline-optimal-run.js';
-import { runsCsv } from './outputs.js';
+import { runsCsv, summaryMarkdown } from './outputs.js';
 import { runPool } from './pool.js';
 import { createProgress } from './progress.js';
 import type { TimelineData } from './report/charts.js';
@@ -119,14 +119,11 @@ async function runCommand(argv: {
   try {
     await pool.done;
   } catch (error) {
-    progress.stop();
-    if (interrupted) {
-      process.stderr.write(
-        `\ninterrupted: ${rows.length} finished runs kept in ${out}/runs.jsonl; rerun with --resume\n`,
-      );
-      return 130;
+    // After Ctrl-C a stopped worker may reject the pool: that is the interruption, handled below.
+    if (!interrupted) {
+      progress.stop();
+      throw error;
     }
-    throw error;
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -146,7 +143,6 @@ async function runCommand(argv: {
     process.stderr.write(`wrote the event log of ${traced.label} to ${argv.events}\n`);
   }
   const sorted = await writeOutputs(out, rows, argv.timeline !== undefined ? traced : undefined);
-  const { summaryMarkdown } = await import('./outputs.js');
   process.stdout.write(summaryMarkdown(sorted));
   process.stdout.write(`\nwrote ${out}/runs.csv, comparison.csv, summary.md, report.html\n`);
 
@@ -160,7 +156,7 @@ async function runCommand(argv: {
     }
     for (const r of regressions) {
       process.stdout.write(
-        Number.isNaN(r.current)
+        r.current === undefined
           ? `REGRESSION: ${r.group}: missing from this run (baseline ${r.column} ${r.baseline.toFixed(3)})\n`
           : `REGRESSION: ${r.group}: ${r.column} ${r.baseline.toFixed(3)} → ${r.current.toFixed(3)} (tolerance ${r.tolerance})\n`,
       );
