@@ -127,7 +127,7 @@ function expandValues(
   v: readonly (number | string)[] | { from: number; to: number; step: number },
 ): (number | string)[] {
   if (Array.isArray(v)) return [...v];
-  const r = v as { from: number; to: number; step: number };
+  const r = v as { from: number; to: number; step: number }; // narrowing misses readonly arrays
   const out: number[] = [];
   const count = Math.floor((r.to - r.from) / r.step + 1e-9) + 1;
   for (let k = 0; k < count; k++) out.push(Number((r.from + k * r.step).toPrecision(12)));
@@ -281,12 +281,12 @@ export function loadScenario(
     return { params, scenario };
   });
 
+  // `--seeds N`, else the file's list, else its count (default 10): seeds 1..N.
+  const seedCount = options.seeds ?? (Array.isArray(spec.seeds) ? undefined : (spec.seeds ?? 10));
   const seeds =
-    options.seeds !== undefined
-      ? Array.from({ length: options.seeds }, (_, k) => k + 1)
-      : typeof spec.seeds === 'number' || spec.seeds === undefined
-        ? Array.from({ length: (spec.seeds as number | undefined) ?? 10 }, (_, k) => k + 1)
-        : spec.seeds;
+    seedCount === undefined
+      ? (spec.seeds as (string | number)[])
+      : Array.from({ length: seedCount }, (_, k) => k + 1);
   const policies = spec.policies.map(policyRef);
   for (const [k, p] of policies.entries()) {
     if (p.name === OFFLINE_OPTIMAL) {
