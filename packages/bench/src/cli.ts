@@ -18,7 +18,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { checkAgainstBaseline } from './check.js';
 import { InputError } from './errors.js';
-import { type LoadedScenario, loadScenario } from './load-scenario.js';
+import { BASELINE_POLICY, type LoadedScenario, loadScenario } from './load-scenario.js';
 import { OFFLINE_OPTIMAL } from './offline-optimal-run.js';
 import { runsCsv, summaryMarkdown } from './outputs.js';
 import { runPool } from './pool.js';
@@ -177,7 +177,7 @@ function traceOneRun(
   seed: string | undefined,
 ): TimelineData {
   const candidates = runs.filter(
-    (r) => r.point === 0 && r.policy.name !== 'on-demand-only' && r.policy.name !== OFFLINE_OPTIMAL,
+    (r) => r.point === 0 && r.policy.name !== BASELINE_POLICY && r.policy.name !== OFFLINE_OPTIMAL,
   );
   const pool = candidates.length > 0 ? candidates : runs;
   const bySeed = seed === undefined ? pool : pool.filter((r) => String(r.seed) === seed);

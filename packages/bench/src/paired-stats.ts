@@ -46,10 +46,12 @@ export function pairedDifference(
     ys.push(y);
   }
   const d = estimate(xs.map((x, k) => x - (ys[k] as number)));
+  // The two sides need only their means, not estimate()'s interval.
+  const meanOf = (v: number[]) => (v.length === 0 ? undefined : Number(mean(v)));
   return {
     n: d.n,
-    meanA: estimate(xs).mean,
-    meanB: estimate(ys).mean,
+    meanA: meanOf(xs),
+    meanB: meanOf(ys),
     meanDiff: d.mean,
     ciLow: d.mean !== undefined && d.halfWidth !== undefined ? d.mean - d.halfWidth : undefined,
     ciHigh: d.mean !== undefined && d.halfWidth !== undefined ? d.mean + d.halfWidth : undefined,
