@@ -24,7 +24,10 @@ describe('paired statistics', () => {
     const d = pairedDifference(a, b);
     expect(d.n).toBe(2);
     expect(d.meanDiff).toBe(1.5);
-    expect(d.ciLow).toBeLessThan(1.5);
+    // differences 1 and 2: s = 0.7071, t(0.975, 1) = 12.7062, half-width 12.7062 · s / √2 = 6.3531
+    expect(d.ciLow).toBeCloseTo(1.5 - 6.3531, 3);
+    expect(d.ciHigh).toBeCloseTo(1.5 + 6.3531, 3);
+    expect([d.meanA, d.meanB]).toEqual([11, 9.5]);
   });
 
   it('one seed: a mean but no interval; none: nothing', () => {
