@@ -83,6 +83,7 @@ export {
   type MigrationPlanner,
   type PlannedMove,
   planMigrations,
+  planMigrationsEach,
   transferSeconds,
 } from './planning/migration.js';
 export {

@@ -38,7 +38,8 @@ import {
   type DisplacedTask,
   MIGRATION_PLANNERS,
   type MigrationPlanner,
-  planMigrations,
+  type PlannedMove,
+  planMigrationsEach,
 } from './planning/migration.js';
 import {
   type Decisions,
@@ -683,16 +684,15 @@ class Run implements SimulationView {
           )
       : undefined;
     const candidates = displaced.map(asDisplaced);
-    const moves = planMigrations(candidates, destinations, this.options.migration, filter);
+    // Every planner on the same displaced set: this run's moves and the counterfactual tallies.
+    const plans = planMigrationsEach(candidates, destinations, MIGRATION_PLANNERS, filter);
+    const moves = plans.get(this.options.migration) as PlannedMove[];
     if (candidates.length > 0) {
       this.#decisions++;
       this.#displacedCount += candidates.length;
       for (const planner of MIGRATION_PLANNERS) {
-        const plan =
-          planner === this.options.migration
-            ? moves
-            : planMigrations(candidates, destinations, planner, filter);
         const tally = this.#counterfactual[planner];
+        const plan = plans.get(planner) as PlannedMove[];
         tally.placed += plan.length;
         for (const m of plan) tally.edgeSeconds += m.downtimeSeconds;
       }

@@ -87,18 +87,75 @@ export function planMigrations(
   tasks: readonly DisplacedTask[],
   destinations: readonly Destination[],
   planner: MigrationPlanner,
-  allowed: (task: DisplacedTask, dest: Destination) => boolean = () => true,
+  allowed?: (task: DisplacedTask, dest: Destination) => boolean,
 ): PlannedMove[] {
+  return planMigrationsEach(tasks, destinations, [planner], allowed).get(planner) as PlannedMove[];
+}
+
+/**
+ * Plans the same displaced tasks and destinations with each of `planners`, as
+ * {@link planMigrations} would one at a time: the sorting, the policy filter and the edge
+ * costs, which do not depend on the planner, are done once for all of them.
+ * @returns each planner's moves, in task order.
+ */
+export function planMigrationsEach(
+  tasks: readonly DisplacedTask[],
+  destinations: readonly Destination[],
+  planners: readonly MigrationPlanner[],
+  allowed?: (task: DisplacedTask, dest: Destination) => boolean,
+): Map<MigrationPlanner, PlannedMove[]> {
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const byPosition = (a: Destination, b: Destination) =>
     (a.position ?? 0) - (b.position ?? 0) || byId(a, b);
+  const out = new Map<MigrationPlanner, PlannedMove[]>();
   const open = [...tasks].sort(byId);
-  if (open.length === 0 || destinations.length === 0) return [];
-  const dests = candidateDestinations(open, [...destinations].sort(byPosition), planner, allowed);
-  if (dests.length === 0) return [];
+  if (open.length === 0 || destinations.length === 0) {
+    for (const planner of planners) out.set(planner, []);
+    return out;
+  }
+  const ordered = [...destinations].sort(byPosition);
+  // Edge cost of every (task, destination in order), row-major: transfer + boot left, or
+  // +Infinity where the task alone does not fit or the policy forbids the move.
+  const no = ordered.length;
+  const cost = new Float64Array(open.length * no);
+  for (let i = 0; i < open.length; i++) {
+    const t = open[i] as DisplacedTask;
+    for (let k = 0; k < no; k++) {
+      const d = ordered[k] as Destination;
+      cost[i * no + k] =
+        t.memoryMb <= d.freeMemoryMb && (allowed === undefined || allowed(t, d))
+          ? transferSeconds(t, d) + d.bootSecondsLeft
+          : Number.POSITIVE_INFINITY;
+    }
+  }
+  const order = new Map(tasks.map((t, k) => [t.id, k]));
+  for (const planner of planners) {
+    const moves = planOne(open, ordered, cost, planner);
+    out.set(
+      planner,
+      moves.sort((a, b) => (order.get(a.taskId) as number) - (order.get(b.taskId) as number)),
+    );
+  }
+  return out;
+}
+
+/**
+ * One planner's moves of `open` (tasks by id) onto `ordered` (destinations in order), given
+ * their edge costs `cost` (row-major, `open.length` × `ordered.length`); in `open` order.
+ */
+function planOne(
+  open: readonly DisplacedTask[],
+  ordered: readonly Destination[],
+  cost: Float64Array,
+  planner: MigrationPlanner,
+): PlannedMove[] {
+  const keep = candidateDestinations(open.length, ordered.length, cost, planner);
+  if (keep.length === 0) return [];
+  const no = ordered.length;
   const smallest = Math.min(...open.map((t) => t.memoryMb));
   const nt = open.length;
-  const nd = dests.length;
+  const nd = keep.length;
+  const dests = keep.map((k) => ordered[k] as Destination);
   // Typed arrays throughout: plain arrays here would switch between integer and double
   // element kinds from one call to the next, and each switch throws away V8's compiled code.
   // Columns per destination: as many of the smallest displaced task as fit, at most all tasks.
@@ -106,16 +163,11 @@ export function planMigrations(
   for (let di = 0; di < nd; di++) {
     slots[di] = Math.min(nt, Math.floor((dests[di] as Destination).freeMemoryMb / smallest));
   }
-  // Edge costs per (task, destination), row-major; +Infinity where the task alone does not fit.
+  // Edge costs per (task, kept destination), row-major.
   const edge = new Float64Array(nt * nd);
   for (let i = 0; i < nt; i++) {
-    const t = open[i] as DisplacedTask;
     for (let di = 0; di < nd; di++) {
-      const d = dests[di] as Destination;
-      edge[i * nd + di] =
-        t.memoryMb <= d.freeMemoryMb && allowed(t, d)
-          ? transferSeconds(t, d) + d.bootSecondsLeft
-          : Number.POSITIVE_INFINITY;
+      edge[i * nd + di] = cost[i * no + (keep[di] as number)] as number;
     }
   }
   const used = new Float64Array(nd);
@@ -171,8 +223,7 @@ export function planMigrations(
         transferSeconds: transferSeconds(t, d),
       });
     }
-    const order = new Map(tasks.map((t, k) => [t.id, k]));
-    return moves.sort((a, b) => (order.get(a.taskId) as number) - (order.get(b.taskId) as number));
+    return moves;
   }
 }
 
@@ -180,35 +231,34 @@ export function planMigrations(
  * Prunes the destinations to those any planner could use: with T tasks to place, a task's
  * choice is always among its T best destinations (the T cheapest for greedy and optimal, the
  * first T in order for first fit), since at most T − 1 others are taken by the other tasks; the
- * union of those lists is kept, in order. This keeps the matrix T × O(T²) instead of T × all
+ * union of those lists is kept, as indices in destination order. This keeps the matrix T × O(T²) instead of T × all
  * instances, so a preemption in a large cluster costs O(T · instances) arithmetic and no more.
  */
 function candidateDestinations(
-  tasks: readonly DisplacedTask[],
-  ordered: readonly Destination[],
+  nt: number,
+  no: number,
+  cost: Float64Array,
   planner: MigrationPlanner,
-  allowed: (task: DisplacedTask, dest: Destination) => boolean,
-): Destination[] {
-  const limit = tasks.length;
+): number[] {
+  const limit = nt;
   const keep = new Set<number>();
-  for (const t of tasks) {
+  for (let i = 0; i < nt; i++) {
     const best: { k: number; cost: number }[] = []; // ascending (cost, order)
-    for (let k = 0; k < ordered.length; k++) {
-      const d = ordered[k] as Destination;
-      if (t.memoryMb > d.freeMemoryMb || !allowed(t, d)) continue;
+    for (let k = 0; k < no; k++) {
+      const c = cost[i * no + k] as number;
+      if (c === Number.POSITIVE_INFINITY) continue; // does not fit, or not allowed
       if (planner === 'first-fit') {
         best.push({ k, cost: 0 });
         if (best.length === limit) break;
         continue;
       }
-      const cost = transferSeconds(t, d) + d.bootSecondsLeft;
-      if (best.length === limit && cost >= (best[limit - 1] as { cost: number }).cost) continue;
+      if (best.length === limit && c >= (best[limit - 1] as { cost: number }).cost) continue;
       let at = best.length;
-      while (at > 0 && (best[at - 1] as { cost: number }).cost > cost) at--;
-      best.splice(at, 0, { k, cost });
+      while (at > 0 && (best[at - 1] as { cost: number }).cost > c) at--;
+      best.splice(at, 0, { k, cost: c });
       if (best.length > limit) best.pop();
     }
     for (const { k } of best) keep.add(k);
   }
-  return [...keep].sort((a, b) => a - b).map((k) => ordered[k] as Destination);
+  return [...keep].sort((a, b) => a - b);
 }

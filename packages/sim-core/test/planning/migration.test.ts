@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Destination, type DisplacedTask, planMigrations } from '../../src/index.js';
+import {
+  type Destination,
+  type DisplacedTask,
+  planMigrations,
+  planMigrationsEach,
+} from '../../src/index.js';
 import { assertProperty } from '../fixtures/property.js';
 
 const total = (moves: { downtimeSeconds: number }[]) =>
@@ -96,6 +101,33 @@ describe('planMigrations', () => {
           const o = planMigrations(displaced, destinations, other);
           expect(opt.length).toBeGreaterThanOrEqual(o.length);
           if (opt.length === o.length) expect(total(opt)).toBeLessThanOrEqual(total(o) + 1e-9);
+        }
+      }),
+    );
+  });
+
+  it('planning several planners at once gives each the moves it gets alone (with a policy filter)', () => {
+    assertProperty(
+      fc.property(scenario, ({ tasks: ts, dests: ds }) => {
+        const displaced = ts.map((t, k) => ({
+          id: `t${k}`,
+          memoryMb: t.memoryMb,
+          stateMb: t.stateMb,
+          sourceMBps: k % 2 === 0 ? 1250 : undefined,
+        }));
+        const destinations = ds.map((d, k) => ({
+          id: `d${k}`,
+          freeMemoryMb: d.freeMemoryMb,
+          bandwidthMBps: d.gbps * 125,
+          bootSecondsLeft: d.bootSecondsLeft,
+        }));
+        const allowed = (t: DisplacedTask, d: Destination) => t.id !== 't1' || d.id !== 'd0';
+        const planners = ['optimal', 'first-fit', 'greedy'] as const;
+        const all = planMigrationsEach(displaced, destinations, planners, allowed);
+        for (const planner of planners) {
+          expect(all.get(planner)).toEqual(
+            planMigrations(displaced, destinations, planner, allowed),
+          );
         }
       }),
     );
