@@ -81,6 +81,17 @@ describe('planMigrations', () => {
     ),
   });
 
+  /** The generated destinations as planner input: ids d0, d1, …; Gbps to MB/s. */
+  const toDestinations = (
+    ds: { freeMemoryMb: number; gbps: number; bootSecondsLeft: number }[],
+  ): Destination[] =>
+    ds.map((d, k) => ({
+      id: `d${k}`,
+      freeMemoryMb: d.freeMemoryMb,
+      bandwidthMBps: d.gbps * 125,
+      bootSecondsLeft: d.bootSecondsLeft,
+    }));
+
   it('optimal never places fewer tasks, and with as many never more downtime, than first-fit or greedy (equal task memory)', () => {
     assertProperty(
       fc.property(scenario, ({ tasks: ts, dests: ds }) => {
@@ -90,12 +101,7 @@ describe('planMigrations', () => {
           stateMb: t.stateMb,
           sourceMBps: 1250,
         }));
-        const destinations = ds.map((d, k) => ({
-          id: `d${k}`,
-          freeMemoryMb: d.freeMemoryMb,
-          bandwidthMBps: d.gbps * 125,
-          bootSecondsLeft: d.bootSecondsLeft,
-        }));
+        const destinations = toDestinations(ds);
         const opt = planMigrations(displaced, destinations, 'optimal');
         for (const other of ['first-fit', 'greedy'] as const) {
           const o = planMigrations(displaced, destinations, other);
@@ -115,12 +121,7 @@ describe('planMigrations', () => {
           stateMb: t.stateMb,
           sourceMBps: k % 2 === 0 ? 1250 : undefined,
         }));
-        const destinations = ds.map((d, k) => ({
-          id: `d${k}`,
-          freeMemoryMb: d.freeMemoryMb,
-          bandwidthMBps: d.gbps * 125,
-          bootSecondsLeft: d.bootSecondsLeft,
-        }));
+        const destinations = toDestinations(ds);
         const allowed = (t: DisplacedTask, d: Destination) => t.id !== 't1' || d.id !== 'd0';
         const planners = ['optimal', 'first-fit', 'greedy'] as const;
         const all = planMigrationsEach(displaced, destinations, planners, allowed);
@@ -142,12 +143,7 @@ describe('planMigrations', () => {
           stateMb: t.stateMb,
           sourceMBps: 1250,
         }));
-        const destinations = ds.map((d, k) => ({
-          id: `d${k}`,
-          freeMemoryMb: d.freeMemoryMb,
-          bandwidthMBps: d.gbps * 125,
-          bootSecondsLeft: d.bootSecondsLeft,
-        }));
+        const destinations = toDestinations(ds);
         for (const planner of ['first-fit', 'greedy', 'optimal'] as const) {
           const used = new Map<string, number>();
           for (const m of planMigrations(displaced, destinations, planner)) {
