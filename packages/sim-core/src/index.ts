@@ -29,6 +29,8 @@ export {
   type AvailabilityTraceData,
   AvailabilityTraceError,
   parseAvailabilityTrace,
+  TICK_TOLERANCE_SECONDS,
+  tickStartAtOrAfter,
 } from './market/availability-trace.js';
 export {
   DEFAULT_DETECTION_LATENCY_SECONDS,

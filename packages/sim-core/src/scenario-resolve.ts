@@ -3,6 +3,7 @@
  * bad scenario fails at once with the field path rather than mid-run or as a NaN.
  */
 
+import { tickStartAtOrAfter } from './market/availability-trace.js';
 import type {
   CheckpointSpec,
   InstanceTypeSpec,
@@ -156,8 +157,10 @@ function resolveType(
       'seconds >= 0 or "random"',
       offset,
     );
-    const span = preemption.trace.capacity.length * preemption.trace.gapSeconds;
-    const needed = (offset === 'random' ? 0 : offset) + horizonSeconds;
+    const gap = preemption.trace.gapSeconds;
+    const span = preemption.trace.capacity.length * gap;
+    // A run starts at the first tick start at or after the offset (market/trace-offset.ts).
+    const needed = (offset === 'random' ? 0 : tickStartAtOrAfter(offset, gap)) + horizonSeconds;
     check(
       needed <= span,
       `${pp}.trace`,

@@ -67,9 +67,25 @@ export function parseAvailabilityTrace(text: string, source: string): Availabili
 }
 
 /**
- * Replays a trace from an offset: simulated time t reads tick floor((t + offset) / gap). Past
- * the last tick the last value holds (the bench refuses scenarios whose horizon runs past a
- * trace's end, so this only matters for direct library use).
+ * How close before a tick's start a time may fall and still read that tick, seconds. Trace times
+ * are sums like `offsetHours × 3600 + t`, and 4985 × 195 written in hours comes back as
+ * 972074.9999999999 s: without the tolerance it reads tick 4984 (the previous tick's value).
+ * 1 µs is far above float error at trace times (≈ 1e-9 s at 10⁷ s) and far below any event
+ * spacing the simulator models.
+ */
+export const TICK_TOLERANCE_SECONDS = 1e-6;
+
+/** The first tick start at or after `seconds` (within {@link TICK_TOLERANCE_SECONDS}), seconds. */
+export function tickStartAtOrAfter(seconds: number, gapSeconds: number): number {
+  // max(0, …) also turns the -0 of ceil(-1e-6 / gap) into 0.
+  return Math.max(0, Math.ceil((seconds - TICK_TOLERANCE_SECONDS) / gapSeconds) * gapSeconds);
+}
+
+/**
+ * Replays a trace from an offset: simulated time t reads tick
+ * floor((t + offset + {@link TICK_TOLERANCE_SECONDS}) / gap). Past the last tick the last value
+ * holds (the bench refuses scenarios whose horizon runs past a trace's end, so this only matters
+ * for direct library use).
  */
 export class AvailabilityTrace {
   /** Trace length, seconds (ticks × gap). */
@@ -92,7 +108,9 @@ export class AvailabilityTrace {
   }
 
   #tick(tSeconds: number): number {
-    const k = Math.floor((tSeconds + this.offsetSeconds) / this.trace.gapSeconds);
+    const k = Math.floor(
+      (tSeconds + this.offsetSeconds + TICK_TOLERANCE_SECONDS) / this.trace.gapSeconds,
+    );
     return Math.min(Math.max(k, 0), this.trace.capacity.length - 1);
   }
 

@@ -2,11 +2,17 @@
 
 import { createRng } from '../engine/rng.js';
 import type { PreemptionSpec } from '../scenario.js';
+import { tickStartAtOrAfter } from './availability-trace.js';
 
 /**
- * The trace offset of a trace-replay preemption spec, seconds: the given one, or for `'random'`
- * a uniform draw over [0, span − horizon] from the seed's `trace-offset/<type>` stream (so
- * each seed sees another window of the trace, the same one for every policy).
+ * The trace offset of a trace-replay preemption spec, seconds. A run always starts at the start
+ * of a trace tick, so that policy ticks equal to the trace's gap see every availability change at
+ * the instant it happens (as the Can't Be Late simulator does):
+ * - a given offset is moved to the first tick start at or after it ({@link tickStartAtOrAfter}:
+ *   4985 × 195 s written as 269.7916… hours lands on tick 4985, not 4984);
+ * - `'random'` draws a whole tick uniformly from those whose window [offset, offset + horizon]
+ *   fits the trace, from the seed's `trace-offset/<type>` stream (so each seed sees another
+ *   window of the trace, the same one for every policy).
  */
 export function traceOffsetSeconds(
   spec: Extract<PreemptionSpec, { kind: 'trace' }>,
@@ -14,8 +20,10 @@ export function traceOffsetSeconds(
   seed: string | number,
   horizonSeconds: number,
 ): number {
+  const gap = spec.trace.gapSeconds;
   const offset = spec.offsetSeconds ?? 0;
-  if (offset !== 'random') return offset;
-  const span = spec.trace.capacity.length * spec.trace.gapSeconds;
-  return createRng(seed, `trace-offset/${typeName}`).uniform(0, span - horizonSeconds);
+  if (offset !== 'random') return tickStartAtOrAfter(offset, gap);
+  const lastTick = Math.floor((spec.trace.capacity.length * gap - horizonSeconds) / gap);
+  const tick = Math.floor(createRng(seed, `trace-offset/${typeName}`).uniform(0, lastTick + 1));
+  return Math.min(tick, lastTick) * gap;
 }

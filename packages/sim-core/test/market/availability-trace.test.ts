@@ -6,6 +6,7 @@ import {
   createRng,
   parseAvailabilityTrace,
   TracePreemption,
+  traceOffsetSeconds,
 } from '../../src/index.js';
 
 const synthetic = JSON.stringify({ metadata: { gap_seconds: 10 }, data: [1, 1, 0, 0, 1, 2, 0] });
@@ -54,6 +55,40 @@ describe('AvailabilityTrace on a synthetic trace, checked by hand', () => {
     expect(p.nextNoticeAt(0, 19, rng, 0)).toBe(Number.POSITIVE_INFINITY);
     expect(p.nextLaunchAt(21, 0)).toBe(40);
     expect(p.nextLaunchAt(0, 0)).toBe(0);
+  });
+});
+
+describe('offsets land on the intended tick', () => {
+  // Tick 4985 of a 195 s trace starts at 972075 s; written in hours it comes back 1e-10 s short.
+  const data = Array.from({ length: 6000 }, (_, k) => (k === 4984 ? 0 : 1));
+  const trace = parseAvailabilityTrace(
+    JSON.stringify({ metadata: { gap_seconds: 195 }, data }),
+    'synthetic',
+  );
+  const fromHours = ((4985 * 195) / 3600) * 3600;
+
+  it('reads tick 4985 at an offset of 4985 ticks written in hours', () => {
+    expect(fromHours).toBeLessThan(972075); // the float error this guards against
+    expect(new AvailabilityTrace(trace, fromHours).availableAt(0)).toBe(true);
+    expect(new AvailabilityTrace(trace, 972075 - 195).availableAt(194.9999999)).toBe(true);
+    expect(new AvailabilityTrace(trace, 972075 - 195).availableAt(194)).toBe(false);
+  });
+
+  it('starts a run at the first tick start at or after a given offset', () => {
+    const spec = { kind: 'trace' as const, trace, offsetSeconds: fromHours };
+    expect(traceOffsetSeconds(spec, 'p3', 1, 3600)).toBe(972075);
+    expect(traceOffsetSeconds({ ...spec, offsetSeconds: 972076 }, 'p3', 1, 3600)).toBe(972270);
+    expect(traceOffsetSeconds({ ...spec, offsetSeconds: 0 }, 'p3', 1, 3600)).toBe(0);
+  });
+
+  it('draws random windows as whole ticks that fit the horizon', () => {
+    const spec = { kind: 'trace' as const, trace, offsetSeconds: 'random' as const };
+    const horizon = 5000 * 195;
+    for (let seed = 1; seed <= 200; seed++) {
+      const offset = traceOffsetSeconds(spec, 'p3', seed, horizon);
+      expect(offset % 195).toBe(0);
+      expect(offset + horizon).toBeLessThanOrEqual(6000 * 195);
+    }
   });
 });
 
