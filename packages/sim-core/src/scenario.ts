@@ -166,8 +166,9 @@ export interface Scenario {
   /** An instance with no task is released after this long, seconds. Default 0. */
   readonly idleReleaseSeconds?: number;
   /**
-   * Time without progress on every change of instance (restart of the job on a new machine),
-   * seconds, on top of boot and transfer. Default 0.
+   * Time without progress each time a task starts on an instance it did not last compute on (the
+   * job's setup on a new machine: the first start, every relaunch and every move), seconds, on
+   * top of boot and transfer. Billed like any other instance time. Default 0.
    */
   readonly restartOverheadSeconds?: number;
   /** Policy re-decision period, seconds. Default: none (decisions happen at events only). */

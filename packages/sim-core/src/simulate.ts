@@ -492,13 +492,15 @@ class Run implements SimulationView {
     return inst;
   }
 
-  /** When a task placed on `inst` at `t` starts computing (boot, state restore, overhead). */
+  /**
+   * When a task placed on `inst` at `t` starts computing (boot, state restore, overhead). Every
+   * start on an instance other than the one it last computed on pays the restart overhead, the
+   * first start included (docs/model.md).
+   */
   #resumeTime(task: TaskState, inst: InstanceState, t: number): number {
     let start = Math.max(t, inst.readyAt, task.stateReadyAt);
     if (task.needsRestore) start += task.stateMb / inst.type.networkMBps;
-    if (task.lastInstanceId !== undefined && task.lastInstanceId !== inst.id) {
-      start += this.restartOverheadSeconds;
-    }
+    if (task.lastInstanceId !== inst.id) start += this.restartOverheadSeconds;
     return start;
   }
 

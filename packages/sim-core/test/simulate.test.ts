@@ -62,6 +62,23 @@ describe('simulate: one task through a preemption', () => {
     expect(unpreempted.preemptions).toBe(0);
   });
 
+  it('every start pays the restart overhead, the first one included', () => {
+    const calm = [gpu({ preemption: { kind: 'poisson', ratePerHour: 0 } })];
+    const r = simulate(
+      { ...oneTask(1000, calm), restartOverheadSeconds: 300 },
+      { policy: spot, migration: 'optimal', seed: SEED },
+    );
+    expect(completionOf(r)).toBe(90 + 300 + 5 * HOUR);
+    // Through the dip: boot 90 + overhead 300, notice at 7200 (6811 s of work kept at detection
+    // at 7201), back at
+    // 10800: boot to 10890, restore 0.8 s, overhead 300, then the 11190 s left.
+    const dip = simulate(
+      { ...oneTask(1000), restartOverheadSeconds: 300 },
+      { policy: spot, migration: 'optimal', seed: SEED },
+    );
+    expect(completionOf(dip)).toBeCloseTo(10890 + 0.8 + 300 + (5 * HOUR - (7201 - 390)), 9);
+  });
+
   it('Full checkpoint: no progress lost, but it pays the downtime (hand-computed)', () => {
     const r = simulate(oneTask(1000), {
       policy: spot,

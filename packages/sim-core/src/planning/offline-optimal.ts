@@ -8,8 +8,9 @@
  * Model on the grid of the trace's ticks (tick k covers [k·g, (k+1)·g) after the offset): in each
  * tick the job is idle (free), on spot (only if the tick is available; $spot·g) or on on-demand
  * ($od·g). Running one more tick in the same market adds g of progress; entering a market from
- * anywhere else (idle, the other market, or after a preemption) costs the restart overhead first,
- * paid but without progress — except the very first start, as in the simulator. Rounding is
+ * anywhere else (the first start, idle, the other market, or after a preemption) costs the restart
+ * overhead first, paid but without progress, as in the simulator (and in the Can't Be Late
+ * simulator, which charges the first start too). Rounding is
  * always in the job's favour (overhead rounded down to whole ticks, work down, deadline up), so
  * the result is a true lower bound on every schedule the simulator can run, which also pays boot,
  * grace periods and detection latency.
@@ -52,20 +53,20 @@ export function offlineOptimalCost(input: OfflineOptimalInput): OfflineOptimum {
   const cOd = (input.onDemandPerHour * g) / 3600;
   if (P === 0) return { costUsd: 0, spotTicks: 0, onDemandTicks: 0 };
 
-  // States: 0 never started, 1 idle, then spot with j overhead ticks left (j = 0..ov), then
-  // on-demand likewise. "j left" means the coming tick still makes no progress when j > 0.
-  const NEVER = 0;
-  const IDLE = 1;
-  const spot = (j: number) => 2 + j;
-  const od = (j: number) => 3 + ov + j;
-  const S = 4 + 2 * ov;
+  // States: 0 idle (also before the first start), then spot with j overhead ticks left
+  // (j = 0..ov), then on-demand likewise. "j left" means the coming tick still makes no progress
+  // when j > 0.
+  const IDLE = 0;
+  const spot = (j: number) => 1 + j;
+  const od = (j: number) => 2 + ov + j;
+  const S = 3 + 2 * ov;
   const INF = Number.POSITIVE_INFINITY;
   let cur = new Float64Array((P + 1) * S).fill(INF);
   let next = new Float64Array((P + 1) * S).fill(INF);
   // Parallel arrays of spot/on-demand tick counts of the cheapest path (for reporting only).
   let curSpot = new Int32Array((P + 1) * S);
   let nextSpot = new Int32Array((P + 1) * S);
-  cur[NEVER] = 0;
+  cur[IDLE] = 0;
   let best = INF;
   let bestSpot = 0;
   let bestOd = 0;
@@ -92,8 +93,8 @@ export function offlineOptimalCost(input: OfflineOptimalInput): OfflineOptimum {
         const c = cur[p * S + s] as number;
         if (c === INF) continue;
         const n = curSpot[p * S + s] as number;
-        // Idle this tick (never-started stays never-started).
-        relax(p, s === NEVER ? NEVER : IDLE, c, n);
+        // Idle this tick.
+        relax(p, IDLE, c, n);
         const onSpot = s >= spot(0) && s <= spot(ov);
         const onOd = s >= od(0) && s <= od(ov);
         // Spot this tick.
@@ -101,7 +102,7 @@ export function offlineOptimalCost(input: OfflineOptimalInput): OfflineOptimum {
           if (onSpot) {
             const j = s - spot(0);
             relax(j > 0 ? p : p + 1, spot(Math.max(0, j - 1)), c + cSpot, n + 1);
-          } else if (s === NEVER || ov === 0) {
+          } else if (ov === 0) {
             relax(p + 1, spot(0), c + cSpot, n + 1);
           } else {
             relax(p, spot(ov - 1), c + cSpot, n + 1);
@@ -111,7 +112,7 @@ export function offlineOptimalCost(input: OfflineOptimalInput): OfflineOptimum {
         if (onOd) {
           const j = s - od(0);
           relax(j > 0 ? p : p + 1, od(Math.max(0, j - 1)), c + cOd, n);
-        } else if (s === NEVER || ov === 0) {
+        } else if (ov === 0) {
           relax(p + 1, od(0), c + cOd, n);
         } else {
           relax(p, od(ov - 1), c + cOd, n);
