@@ -131,6 +131,12 @@ const instanceType = z.strictObject({
   bootSeconds: nonNegative('seconds >= 0').optional(),
   spotPrice: spotPrice.optional(),
   preemption: preemption.optional(),
+  billing: z
+    .strictObject({
+      incrementSeconds: positive('seconds > 0').optional(),
+      minimumSeconds: nonNegative('seconds >= 0').optional(),
+    })
+    .optional(),
   zone: z.string().optional(),
   region: z.string().optional(),
 });

@@ -33,6 +33,12 @@ export {
   tickStartAtOrAfter,
 } from './market/availability-trace.js';
 export {
+  type BillingSpec,
+  billedSeconds,
+  DEFAULT_BILLING,
+  instanceCostUsd,
+} from './market/billing.js';
+export {
   DEFAULT_DETECTION_LATENCY_SECONDS,
   GRACE_PERIOD_SECONDS,
   type NoticeSettings,

@@ -4,6 +4,7 @@
  */
 
 import { tickStartAtOrAfter } from './market/availability-trace.js';
+import { type BillingSpec, DEFAULT_BILLING } from './market/billing.js';
 import type {
   CheckpointSpec,
   InstanceTypeSpec,
@@ -47,6 +48,7 @@ export interface ResolvedInstanceType {
   readonly bootSeconds: number;
   readonly spotPrice: SpotPriceSpec;
   readonly preemption: PreemptionSpec;
+  readonly billing: Required<BillingSpec>;
   readonly zone: string | undefined;
   readonly region: string | undefined;
 }
@@ -170,6 +172,22 @@ function resolveType(
   } else {
     check(false, `${pp}.kind`, '"poisson" or "trace"', (preemption as { kind: unknown }).kind);
   }
+  const billing = {
+    incrementSeconds: t.billing?.incrementSeconds ?? DEFAULT_BILLING.incrementSeconds,
+    minimumSeconds: t.billing?.minimumSeconds ?? DEFAULT_BILLING.minimumSeconds,
+  };
+  check(
+    positive(billing.incrementSeconds),
+    `${path}.billing.incrementSeconds`,
+    'seconds > 0',
+    billing.incrementSeconds,
+  );
+  check(
+    nonNegative(billing.minimumSeconds),
+    `${path}.billing.minimumSeconds`,
+    'seconds >= 0',
+    billing.minimumSeconds,
+  );
   return {
     name: t.name,
     gpuMemoryMb: t.gpuMemoryMb,
@@ -180,6 +198,7 @@ function resolveType(
     bootSeconds,
     spotPrice,
     preemption,
+    billing,
     zone: t.zone,
     region: t.region,
   };

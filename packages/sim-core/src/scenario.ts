@@ -5,6 +5,7 @@
  */
 
 import type { AvailabilityTraceData } from './market/availability-trace.js';
+import type { BillingSpec } from './market/billing.js';
 import type { SpotPriceRecord } from './market/spot-price-history.js';
 
 /** Kinds of task. Open to user kinds (any string). */
@@ -137,6 +138,11 @@ export interface InstanceTypeSpec {
   readonly spotPrice?: SpotPriceSpec;
   /** Spot preemptions. Default Poisson at 0.05/hour. */
   readonly preemption?: PreemptionSpec;
+  /**
+   * Billing increments, spot and on-demand alike. Default per-second billing with a 60 s minimum
+   * (AWS, GCP); the Can't Be Late simulator bills whole trace ticks.
+   */
+  readonly billing?: BillingSpec;
   readonly zone?: string;
   readonly region?: string;
 }

@@ -19,6 +19,7 @@ import { type ResolvedTask, resolveWorkload } from './cluster/workload.js';
 import { Engine } from './engine/engine.js';
 import { createRng } from './engine/rng.js';
 import { AvailabilityTrace } from './market/availability-trace.js';
+import { instanceCostUsd } from './market/billing.js';
 import { OuPriceProcess } from './market/ou-price.js';
 import {
   PoissonPreemption,
@@ -26,7 +27,7 @@ import {
   PriceSensitivePreemption,
   TracePreemption,
 } from './market/preemption.js';
-import { ConstantPrice, integrateCostUsd, type PriceProcess } from './market/price-process.js';
+import { ConstantPrice, type PriceProcess } from './market/price-process.js';
 import { TracePriceProcess } from './market/spot-price-history.js';
 import { traceOffsetSeconds } from './market/trace-offset.js';
 import { checkInvariants, type InvariantMemory } from './metrics/invariants.js';
@@ -790,7 +791,7 @@ class Run implements SimulationView {
   #accruedCost(t: number): number {
     let usd = 0;
     for (const inst of this.#instances) {
-      usd += integrateCostUsd(inst.price, inst.launchedAt, Math.min(inst.endedAt ?? t, t));
+      usd += instanceCostUsd(inst.price, inst.type.billing, inst.launchedAt, inst.endedAt, t);
     }
     return usd;
   }
@@ -803,7 +804,13 @@ class Run implements SimulationView {
     let onDemandSeconds = 0;
     for (const inst of this.#instances) {
       const end = inst.endedAt ?? horizon;
-      const usd = integrateCostUsd(inst.price, inst.launchedAt, end);
+      const usd = instanceCostUsd(
+        inst.price,
+        inst.type.billing,
+        inst.launchedAt,
+        inst.endedAt,
+        end,
+      );
       if (inst.market === 'spot') {
         spot += usd;
         spotSeconds += end - inst.launchedAt;

@@ -62,6 +62,20 @@ describe('simulate: one task through a preemption', () => {
     expect(unpreempted.preemptions).toBe(0);
   });
 
+  it('bills whole increments of each instance, at least the minimum', () => {
+    const hourly = [
+      gpu({
+        preemption: { kind: 'poisson', ratePerHour: 0 },
+        billing: { incrementSeconds: HOUR, minimumSeconds: HOUR },
+      }),
+    ];
+    const r = simulate(oneTask(1000, hourly), { policy: spot, migration: 'optimal', seed: SEED });
+    // Held 5 h 90 s: billed 6 h at $0.30/h. Per-second billing pays the 5 h 90 s.
+    expect(r.totalCostUsd).toBeCloseTo(6 * 0.3, 12);
+    expect(unpreempted.totalCostUsd).toBeCloseTo(((5 * HOUR + 90) * 0.3) / HOUR, 12);
+    expect(r.spotInstanceHours).toBe(unpreempted.spotInstanceHours);
+  });
+
   it('every start pays the restart overhead, the first one included', () => {
     const calm = [gpu({ preemption: { kind: 'poisson', ratePerHour: 0 } })];
     const r = simulate(
@@ -96,7 +110,11 @@ describe('simulate: one task through a preemption', () => {
     const completions = (r.events ?? []).filter((e) => e.kind === 'complete');
     expect(completions.map((e) => e.t)).toEqual([completionOf(r)]);
     // Billing: 7320 s on the first instance, 10800 → completion on the second, at $0.30/h.
-    expect(r.totalCostUsd).toBeCloseTo(((7320 + (completionOf(r) - 10800)) * 0.3) / HOUR, 10);
+    // Billed per second: 7320 s, then the second instance's held time rounded up.
+    expect(r.totalCostUsd).toBeCloseTo(
+      ((7320 + Math.ceil(completionOf(r) - 10800)) * 0.3) / HOUR,
+      10,
+    );
     expect(r.migrationDowntimeTotalSeconds).toBeCloseTo(10890.8 - 7201, 9);
   });
 
@@ -120,7 +138,7 @@ describe('simulate: one task through a preemption', () => {
 });
 
 describe('simulate: billing and on-demand', () => {
-  it('on-demand-only never sees a preemption; cost = Σ instance-seconds × price', () => {
+  it('on-demand-only never sees a preemption; cost = Σ billed instance-seconds × price', () => {
     const scenario: Scenario = {
       name: 'od',
       horizonHours: 30,
@@ -145,15 +163,22 @@ describe('simulate: billing and on-demand', () => {
     expect(r.spotCostUsd).toBe(0);
     const started = new Map<string, number>();
     let seconds = 0;
+    let billed = 0; // per second, at least 60 s per instance (the default billing)
     for (const e of r.events ?? []) {
       if (e.kind === 'launch') started.set(e.instance as string, e.t);
       if (e.kind === 'release' || e.kind === 'terminate') {
-        seconds += e.t - (started.get(e.instance as string) as number);
+        const held = e.t - (started.get(e.instance as string) as number);
+        seconds += held;
+        billed += Math.max(60, Math.ceil(held));
         started.delete(e.instance as string);
       }
     }
-    for (const t of started.values()) seconds += 30 * HOUR - t;
-    expect(r.totalCostUsd).toBeCloseTo(seconds / HOUR, 9);
+    for (const t of started.values()) {
+      seconds += 30 * HOUR - t;
+      billed += 30 * HOUR - t; // still held at the horizon: billed so far, unrounded
+    }
+    expect(billed).toBeGreaterThan(seconds);
+    expect(r.totalCostUsd).toBeCloseTo(billed / HOUR, 9);
     expect(r.onDemandInstanceHours).toBeCloseTo(seconds / HOUR, 9);
     expect(r.tasksCompleted).toBe(40);
   });

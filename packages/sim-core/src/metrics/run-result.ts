@@ -34,7 +34,7 @@ export interface RunResult {
   readonly migration: MigrationPlanner;
   readonly seed: string | number;
   readonly horizonHours: number;
-  /** Total cost, USD (spot + on-demand). */
+  /** Total cost, USD (spot + on-demand), of every instance's billed time (see `billing`). */
   readonly totalCostUsd: number;
   readonly spotCostUsd: number;
   readonly onDemandCostUsd: number;
@@ -60,7 +60,9 @@ export interface RunResult {
   readonly migrationDowntimeTotalSeconds: number;
   readonly migrationDowntimeMeanSeconds: number | undefined;
   readonly migrationDowntimeP99Seconds: number | undefined;
+  /** Time spot instances were held (launch to end, or to the horizon), hours; billed time may be more. */
   readonly spotInstanceHours: number;
+  /** Time on-demand instances were held, hours; billed time may be more. */
   readonly onDemandInstanceHours: number;
   /** Time of the last completion, hours; undefined when none completed. */
   readonly makespanHours: number | undefined;

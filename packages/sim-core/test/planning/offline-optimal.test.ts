@@ -18,13 +18,7 @@ function bruteForce(
   ov: number,
 ): number | undefined {
   let best: number | undefined;
-  const walk = (
-    k: number,
-    p: number,
-    mode: 'idle' | 'spot' | 'od',
-    left: number,
-    cost: number,
-  ) => {
+  const walk = (k: number, p: number, mode: 'idle' | 'spot' | 'od', left: number, cost: number) => {
     if (p >= work) {
       if (best === undefined || cost < best) best = cost;
       return;
