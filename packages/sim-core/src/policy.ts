@@ -37,8 +37,18 @@ export interface TaskView {
   readonly instanceId: string | undefined;
   /** Notices that displaced this task so far. */
   readonly preemptions: number;
-  /** Market of the instance the task last ran on (undefined if it never ran). */
+  /**
+   * Market of the instance the task is on or was last placed on, whether or not it started
+   * computing there (undefined if never placed). A task that left on-demand for spot and lost
+   * the spot instance before it started computing was last on spot.
+   */
   readonly lastMarket: Market | undefined;
+  /**
+   * When the task last left an instance, seconds: displaced by a notice (at its detection) or
+   * moved by the policy; undefined if it never did. A pending task with
+   * `detachedAtSeconds === view.now` held an instance of `lastMarket` until this instant.
+   */
+  readonly detachedAtSeconds: number | undefined;
 }
 
 /** A read-only view of one instance. */
@@ -70,6 +80,10 @@ export interface SimulationView {
   readonly restartOverheadSeconds: number;
   /** Period of policy ticks, seconds; undefined when decisions happen at events only. */
   readonly policyTickSeconds: number | undefined;
+  /** Notice to termination of a spot instance, seconds (see Scenario.gracePeriodSeconds). */
+  readonly gracePeriodSeconds: number;
+  /** Notice to its detection, seconds (see Scenario.detectionLatencySeconds). */
+  readonly detectionLatencySeconds: number;
   /** Tasks waiting for a placement, in arrival order (ties by id). */
   pendingTasks(): readonly TaskView[];
   /** Instances that are booting, running or notified, in launch order. */

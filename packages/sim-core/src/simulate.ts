@@ -7,9 +7,12 @@
  * tasks, the same prices and the same preemption draws for corresponding instances.
  *
  * Event priorities at equal times: state changes (arrivals, boots, starts, completions,
- * notices, detections, terminations) first, in scheduling order; then policy decisions; then
- * idle releases — so a decision sees every change of its instant, and an instance freed at t
- * can take a pending task at t before it is released.
+ * notices, detections, terminations) first, in scheduling order; then policy ticks (the
+ * policy's moves of running tasks); then policy decisions; then idle releases — so a tick and a
+ * decision see every change of their instant (a spot instance whose trace tick turns
+ * unavailable at t is gone before the tick at t asks the policy anything, as in the Can't Be
+ * Late simulator), and an instance freed at t can take a pending task at t before it is
+ * released.
  */
 
 import { CapacityIndex } from './cluster/capacity-index.js';
@@ -72,6 +75,7 @@ export interface SimulateOptions {
 }
 
 const P_STATE = 0;
+const P_TICK = 5;
 const P_DECIDE = 10;
 const P_IDLE = 20;
 
@@ -164,6 +168,8 @@ class Run implements SimulationView {
   readonly instanceTypes: readonly ResolvedInstanceType[];
   readonly restartOverheadSeconds: number;
   readonly policyTickSeconds: number | undefined;
+  readonly gracePeriodSeconds: number;
+  readonly detectionLatencySeconds: number;
   readonly #markets = new Map<string, TypeMarket>();
   readonly #tasks: TaskState[];
   readonly #tasksById = new Map<string, TaskState>();
@@ -204,6 +210,8 @@ class Run implements SimulationView {
     this.instanceTypes = scenario.instanceTypes;
     this.restartOverheadSeconds = scenario.restartOverheadSeconds;
     this.policyTickSeconds = scenario.policyTickSeconds;
+    this.gracePeriodSeconds = scenario.gracePeriodSeconds;
+    this.detectionLatencySeconds = scenario.detectionLatencySeconds;
     for (const t of scenario.instanceTypes)
       this.#markets.set(t.name, buildMarket(t, options.seed, this.horizonSeconds));
     const storageMBps = scenario.checkpoint.storageBandwidthGbps * MB_PER_SECOND_PER_GBPS;
@@ -312,13 +320,17 @@ class Run implements SimulationView {
     }
     const tick = this.scenario.policyTickSeconds;
     if (tick !== undefined) {
-      const onTick = (): void => {
+      // Tick k at k × tick exactly (not a running sum), so ticks equal to a trace's gap stay on
+      // its tick starts.
+      const onTick = (k: number): void => {
         this.#policyMoves();
         this.#requestDecision();
-        if (this.now + tick <= this.horizonSeconds)
-          engine.schedule(tick, onTick, 'policy tick', P_STATE);
+        const next = (k + 1) * tick;
+        if (next <= this.horizonSeconds)
+          engine.scheduleAt(next, () => onTick(k + 1), 'policy tick', P_TICK);
       };
-      engine.scheduleAt(Math.min(tick, this.horizonSeconds), onTick, 'policy tick', P_STATE);
+      if (tick <= this.horizonSeconds)
+        engine.scheduleAt(tick, () => onTick(1), 'policy tick', P_TICK);
     }
     if (this.options.checkInvariants) {
       const memory: InvariantMemory = { lastTime: 0, lastCostUsd: 0 };
@@ -509,6 +521,7 @@ class Run implements SimulationView {
     this.#cancelIdle(inst);
     inst.add(task);
     task.instance = inst;
+    task.lastMarket = inst.market;
     task.status = 'assigned';
     this.#log('place', task, inst, { startAt });
     task.startEvent = this.engine.scheduleAt(
@@ -527,7 +540,6 @@ class Run implements SimulationView {
     task.speed = inst.type.speed;
     task.needsRestore = false;
     task.lastInstanceId = inst.id;
-    task.lastMarket = inst.market;
     if (task.displacedAt !== undefined) {
       this.#downtimes.push(this.now - task.displacedAt);
       task.displacedAt = undefined;
@@ -602,6 +614,7 @@ class Run implements SimulationView {
     inst.remove(task);
     task.instance = undefined;
     task.status = 'pending';
+    task.detachedAtSeconds = this.now;
     return wasComputing;
   }
 
@@ -758,18 +771,27 @@ class Run implements SimulationView {
     this.#requestDecision();
   }
 
-  /** At ticks, lets the policy move running tasks (e.g. to on-demand when behind schedule). */
+  /**
+   * At ticks, lets the policy move tasks placed on accepting instances, computing or still
+   * starting (e.g. to on-demand when behind schedule). Tasks on notified instances belong to the
+   * preemption response.
+   */
   #policyMoves(): void {
     const policy = this.options.policy;
     if (!policy.preempts) return;
     for (const inst of [...this.#live]) {
+      if (!inst.accepting) continue;
       for (const task of [...inst.tasks]) {
-        if (task.status !== 'running' || !policy.preempts(task, this)) continue;
-        this.#detach(task, inst);
-        // A voluntary move has no deadline: the whole state is saved at the instance's bandwidth.
-        task.stateReadyAt = this.now + task.stateMb / inst.type.networkMBps;
-        task.needsRestore = task.baseProgress > 0;
-        task.displacedAt = this.now;
+        if (!policy.preempts(task, this)) continue;
+        const wasComputing = this.#detach(task, inst);
+        if (wasComputing || (!task.needsRestore && task.baseProgress > 0)) {
+          // Its state is on this instance. A voluntary move has no deadline: the whole state is
+          // saved at the instance's bandwidth.
+          task.stateReadyAt =
+            Math.max(this.now, task.stateReadyAt) + task.stateMb / inst.type.networkMBps;
+          task.needsRestore = task.baseProgress > 0;
+        }
+        task.displacedAt ??= this.now;
         this.#pending.add(task);
         this.#log('policy-move', task, inst);
         if (inst.tasks.size === 0) this.#scheduleIdle(inst);

@@ -363,6 +363,45 @@ describe('simulate: determinism and common random numbers', () => {
   });
 });
 
+describe('simulate: what a policy sees at a tick', () => {
+  it('a spot instance whose trace tick turns unavailable at t is gone before the tick at t', () => {
+    const seen: [number, string | undefined, string | undefined, number | undefined][] = [];
+    const base = firstFitPolicy('spot');
+    const watching: SchedulingPolicy = {
+      name: 'watching',
+      decide(view) {
+        for (const t of view.pendingTasks()) {
+          seen.push([view.now, t.lastMarket, t.instanceId, t.detachedAtSeconds]);
+        }
+        return base.decide(view);
+      },
+      preempts(task, view) {
+        seen.push([view.now, task.lastMarket, task.instanceId, task.detachedAtSeconds]);
+        return false;
+      },
+    };
+    simulate(
+      {
+        ...oneTask(0, [gpu({ bootSeconds: 0 })]),
+        gracePeriodSeconds: 0,
+        detectionLatencySeconds: 0,
+        policyTickSeconds: HOUR,
+      },
+      { policy: watching, migration: 'optimal', seed: SEED },
+    );
+    // Ticks at 1 h and 2 h: at 2 h (7200 s) the notice came first, so the task is pending, last
+    // on spot and detached at this very instant; the spot launch at 2 h is refused, the tick at
+    // 3 h finds it still pending (detached earlier) and spot back: relaunched on i1.
+    expect(seen.slice(0, 5)).toEqual([
+      [0, undefined, undefined, undefined],
+      [HOUR, 'spot', 'i0', undefined],
+      [2 * HOUR, 'spot', undefined, 2 * HOUR],
+      [3 * HOUR, 'spot', undefined, 2 * HOUR],
+      [4 * HOUR, 'spot', 'i1', 2 * HOUR],
+    ]);
+  });
+});
+
 describe('simulate: invariants on generated scenarios', () => {
   const arbitraryScenario = fc.record({
     count: fc.integer({ min: 1, max: 12 }),

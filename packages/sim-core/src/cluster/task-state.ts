@@ -35,7 +35,10 @@ export class TaskState implements TaskView {
   instance: InstanceState | undefined;
   /** The instance it last computed on (for the restart overhead). */
   lastInstanceId: string | undefined;
+  /** Market of the instance it is on or was last placed on (see TaskView.lastMarket). */
   lastMarket: Market | undefined;
+  /** When it last left an instance, seconds (see TaskView.detachedAtSeconds). */
+  detachedAtSeconds: number | undefined;
   /** Event that starts computing (after boot, transfer, overhead). */
   startEvent: EventHandle | undefined;
   completionEvent: EventHandle | undefined;
