@@ -147,21 +147,41 @@ export class AvailabilityTrace {
 
   /** The first tick change of capacity strictly after t, seconds; Infinity after the last. */
   nextChangeAfter(tSeconds: number): number {
-    const k0 = this.#tick(tSeconds);
-    const c0 = this.trace.capacity[k0];
-    for (let k = k0 + 1; k < this.trace.capacity.length; k++) {
-      if (this.trace.capacity[k] !== c0) return this.#tickStart(k);
-    }
-    return Number.POSITIVE_INFINITY;
+    const k = (runEnds(this.trace)[this.#tick(tSeconds)] as number) + 1;
+    return k < this.trace.capacity.length ? this.#tickStart(k) : Number.POSITIVE_INFINITY;
   }
 
+  /** Walks run by run (O(runs passed), not O(ticks)) to the first tick whose capacity hits. */
   #scan(tSeconds: number, hit: (capacity: number) => boolean): number {
     const cap = this.trace.capacity;
+    const ends = runEnds(this.trace);
     const k0 = this.#tick(tSeconds);
     if (hit(cap[k0] as number)) return tSeconds;
-    for (let k = k0 + 1; k < cap.length; k++) {
+    for (let k = (ends[k0] as number) + 1; k < cap.length; k = (ends[k] as number) + 1) {
       if (hit(cap[k] as number)) return this.#tickStart(k);
     }
     return Number.POSITIVE_INFINITY;
   }
+}
+
+/** Per trace, the last tick of the run of equal capacity each tick belongs to. */
+const RUN_ENDS = new WeakMap<AvailabilityTraceData, Int32Array>();
+
+/**
+ * `ends[k]`: the last tick of the run of equal capacity that holds tick k. Computed once per
+ * parsed trace (O(ticks)) and shared by every replay of it, so that finding the next
+ * (un)available tick costs O(runs crossed): Uniform Progress on on-demand asks whether spot is
+ * back every policy tick, and a 1-node trace's outage can last thousands of ticks.
+ */
+function runEnds(trace: AvailabilityTraceData): Int32Array {
+  let ends = RUN_ENDS.get(trace);
+  if (ends === undefined) {
+    const cap = trace.capacity;
+    ends = new Int32Array(cap.length);
+    for (let k = cap.length - 1; k >= 0; k--) {
+      ends[k] = k + 1 < cap.length && cap[k + 1] === cap[k] ? (ends[k + 1] as number) : k;
+    }
+    RUN_ENDS.set(trace, ends);
+  }
+  return ends;
 }
