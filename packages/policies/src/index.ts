@@ -3,7 +3,14 @@
  * @packageDocumentation
  */
 
-export { type DeadlineState, deadlineState, mustUseOnDemand } from './deadline-rules.js';
+export {
+  aheadOfSchedule,
+  type DeadlineState,
+  deadlineState,
+  defaultSafetyMarginSeconds,
+  heldMarket,
+  mustUseOnDemand,
+} from './deadline-rules.js';
 export {
   cheapestPerWork,
   DecisionBuilder,
@@ -13,7 +20,7 @@ export {
   typesFitting,
   type Want,
 } from './decision-builder.js';
-export { greedyDeadline } from './greedy-deadline.js';
+export { type DeadlinePolicyParams, greedyDeadline } from './greedy-deadline.js';
 export { greedySpot } from './greedy-spot.js';
 export { type OnDemandFallbackParams, onDemandFallback } from './on-demand-fallback.js';
 export { onDemandOnly } from './on-demand-only.js';

@@ -70,5 +70,13 @@ registerPolicy(
   (p) => onDemandFallback(p as Parameters<typeof onDemandFallback>[0]),
   ['maxPreemptions', 'priceRatio'],
 );
-registerPolicy('greedy-deadline', () => greedyDeadline());
-registerPolicy('uniform-progress', () => uniformProgress());
+registerPolicy(
+  'greedy-deadline',
+  (p) => greedyDeadline(p as Parameters<typeof greedyDeadline>[0]),
+  ['safetyMarginSeconds'],
+);
+registerPolicy(
+  'uniform-progress',
+  (p) => uniformProgress(p as Parameters<typeof uniformProgress>[0]),
+  ['safetyMarginSeconds'],
+);

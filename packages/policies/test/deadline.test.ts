@@ -27,7 +27,14 @@ function p3(trace: AvailabilityTraceData, offset: number | 'random' = 0): Instan
 
 function job(
   trace: AvailabilityTraceData,
-  o: { work: number; deadline: number; overhead: number; tick: number; offset?: number | 'random' },
+  o: {
+    work: number;
+    deadline: number;
+    overhead: number;
+    tick: number;
+    offset?: number | 'random';
+    stateMb?: number;
+  },
 ): Scenario {
   return {
     name: 'deadline-job',
@@ -39,7 +46,7 @@ function job(
           id: 'job',
           workSeconds: o.work,
           memoryMb: 16_000,
-          stateMb: 1000,
+          stateMb: o.stateMb ?? 1000,
           deadlineSeconds: o.deadline,
         },
       ],
@@ -79,7 +86,8 @@ describe('greedy-deadline on a synthetic trace, checked by hand', () => {
       ['complete', 14400.8 + 7199],
     ]);
     expect(r.onDemandCostUsd).toBe(0);
-    expect(r.totalCostUsd).toBeCloseTo((0.9731 * (7320 + 0.8 + 7199)) / HOUR, 10);
+    // Billed per second: 7320 s, then 7199.8 s rounded up.
+    expect(r.totalCostUsd).toBeCloseTo((0.9731 * (7320 + 7200)) / HOUR, 10);
     expect(r.deadlineMisses).toBe(0);
   });
 
@@ -103,6 +111,73 @@ describe('greedy-deadline on a synthetic trace, checked by hand', () => {
   });
 });
 
+describe('uniform-progress sees where its task is', () => {
+  const launchesOf = (r: ReturnType<typeof simulate>) =>
+    (r.events ?? [])
+      .filter((e) => e.kind === 'launch')
+      .map((e) => [e.detail?.['market'], e.t / HOUR]);
+  const paperSetting = { gracePeriodSeconds: 0, detectionLatencySeconds: 0 };
+
+  it('a task behind schedule on its own spot instance stays there (1-node trace)', () => {
+    // Always available; 48 h of work by 52 h with a 0.2 h overhead: behind the uniform schedule
+    // for the first 2.6 h while on spot, which must not send it to on-demand.
+    const always = parseAvailabilityTrace(
+      JSON.stringify({ metadata: { gap_seconds: 195 }, data: Array(2000).fill(1) }),
+      'always',
+    );
+    const scenario = {
+      ...job(always, { work: 48 * HOUR, deadline: 52 * HOUR, overhead: 720, tick: 195 }),
+      ...paperSetting,
+    };
+    const r = simulate(scenario, {
+      policy: createPolicy('uniform-progress'),
+      migration: 'optimal',
+      seed: SEED,
+      recordEvents: true,
+    });
+    expect(launchesOf(r)).toEqual([['spot', 0]]);
+    expect((r.events ?? []).filter((e) => e.kind === 'policy-move')).toEqual([]);
+    expect(r.onDemandCostUsd).toBe(0);
+    expect(r.tasksCompleted).toBe(1);
+  });
+
+  it('a spot launch lost during its restart overhead counts as spot, not as the on-demand it left', () => {
+    // Hourly ticks: spot gone for 9 h, back at 9 h for one hour, gone 10–12 h, then back.
+    const data = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, ...Array(20).fill(1)];
+    const trace = parseAvailabilityTrace(
+      JSON.stringify({ metadata: { gap_seconds: HOUR }, data }),
+      'lost-launch',
+    );
+    const scenario = {
+      ...job(trace, {
+        work: 10 * HOUR,
+        deadline: 20 * HOUR,
+        overhead: 1.5 * HOUR,
+        tick: HOUR,
+        stateMb: 0,
+      }),
+      ...paperSetting,
+    };
+    const r = simulate(scenario, {
+      policy: createPolicy('uniform-progress'),
+      migration: 'optimal',
+      seed: SEED,
+      recordEvents: true,
+    });
+    // Behind at 1 h with no spot: on-demand (computing from 2.5 h). At 9 h its 6.5 h of progress
+    // is above (9 + 2·1.5)·10/20 = 6 h: spot. That launch is lost at 10 h, before its overhead
+    // ends; 1.5 h ahead of schedule, the task waits for spot (at 12 h) instead of going back to
+    // on-demand, and finishes at 12 + 1.5 + 3.5 = 17 h.
+    expect(launchesOf(r)).toEqual([
+      ['on-demand', 1],
+      ['spot', 9],
+      ['spot', 12],
+    ]);
+    expect(r.makespanHours).toBe(17);
+    expect(r.deadlineMisses).toBe(0);
+  });
+});
+
 describe(`never miss a deadline on-demand-only meets (synthetic traces, fast-check seed ${SEED})`, () => {
   it('greedy-deadline and uniform-progress', () => {
     fc.assert(
@@ -118,7 +193,8 @@ describe(`never miss a deadline on-demand-only meets (synthetic traces, fast-che
           );
           const scenario = job(trace, {
             work: workHours * HOUR,
-            deadline: (workHours + slackHours) * HOUR + 1,
+            // On-demand-only needs work + one restart overhead (its first start pays it).
+            deadline: (workHours + slackHours) * HOUR + overhead + 1,
             overhead,
             tick: 600,
           });
