@@ -53,6 +53,22 @@ describe('synkti-bench CLI (as a process)', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('a distribution that can draw an invalid value: exit 2 before any run, nothing written', () => {
+    const dir = tempDir();
+    const bad = structuredClone(valid) as unknown as {
+      scenario: { workload: { generate: { memoryMb: unknown } } };
+    };
+    bad.scenario.workload.generate.memoryMb = { dist: 'uniform', min: -10_000, max: 20_000 };
+    const file = writeScenario(dir, bad);
+    const out = path.join(dir, 'out');
+    const r = runCli([file, '--seeds', '8', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `${file}: scenario.workload.generate.memoryMb.min: expected a distribution whose every value is MB > 0 (min > 0), got -10000`,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('reads YAML scenario files', () => {
     const dir = tempDir();
     const file = path.join(dir, 'ci.yaml');

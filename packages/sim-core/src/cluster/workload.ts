@@ -37,9 +37,25 @@ function draw(d: Distribution, rng: Rng, path: string): number {
   }
 }
 
+/**
+ * Checks that every value `d` can draw meets the field's bound (`> 0` or `>= 0`), so a bad range
+ * is refused before any run rather than by whichever seed first draws out of it. Lognormal
+ * draws are always > 0.
+ */
+function checkSupport(d: Distribution, path: string, bound: '> 0' | '>= 0', unit: string): void {
+  const ok = (x: number) => (bound === '> 0' ? x > 0 : x >= 0);
+  const expected = `a distribution whose every value is ${unit} ${bound}`;
+  if (d.dist === 'constant') check(ok(d.value), `${path}.value`, `${unit} ${bound}`, d.value);
+  else if (d.dist === 'uniform')
+    check(ok(d.min), `${path}.min`, `${expected} (min ${bound})`, d.min);
+}
+
 function generate(g: WorkloadGenerator, seed: string | number): TaskSpec[] {
   const path = 'workload.generate';
   check(Number.isInteger(g.count) && g.count >= 0, `${path}.count`, 'an integer >= 0', g.count);
+  checkSupport(g.workHours, `${path}.workHours`, '> 0', 'hours');
+  checkSupport(g.memoryMb, `${path}.memoryMb`, '> 0', 'MB');
+  if ('dist' in g.stateMb) checkSupport(g.stateMb, `${path}.stateMb`, '>= 0', 'MB');
   const rng = createRng(seed, 'workload');
   const kinds = Object.entries(g.kinds ?? { batch: 1 });
   const totalWeight = kinds.reduce((s, [, w]) => s + w, 0);
