@@ -113,14 +113,18 @@ export function parseReference(text: string, source: string): ReferenceRun[] {
 /** The file of a reference trace name, relative to the trace directory. */
 export const referenceTraceFile = (trace: string) => `availability/1-node/${trace}.json`;
 
-/** The paper's setting on one window of `trace` (see the file comment). */
+/**
+ * The paper's setting on one window of `trace` (see the file comment); `job` changes the work
+ * and deadline (default the paper's 48 h and 52 h).
+ */
 export function windowScenario(
   trace: AvailabilityTraceData,
   startTick: number,
   restartOverheadHours: number,
+  job: { readonly workHours: number; readonly deadlineHours: number } = CBL_SETTING,
 ): Scenario {
   const gap = trace.gapSeconds;
-  const s = CBL_SETTING;
+  const s = { ...CBL_SETTING, ...job };
   return {
     name: 'cant-be-late-window',
     horizonHours: s.deadlineHours,
@@ -155,9 +159,16 @@ export function windowScenario(
   };
 }
 
-/** Synkti's run of a reference run's window and strategy (seed 1: nothing here is random). */
-export function runWindow(trace: AvailabilityTraceData, r: ReferenceRun): RunResult {
-  return simulate(windowScenario(trace, r.startTick, r.restartOverheadHours), {
+/**
+ * Synkti's run of a reference run's window and strategy (seed 1: nothing here is random);
+ * `job` as for {@link windowScenario}.
+ */
+export function runWindow(
+  trace: AvailabilityTraceData,
+  r: ReferenceRun,
+  job?: Parameters<typeof windowScenario>[3],
+): RunResult {
+  return simulate(windowScenario(trace, r.startTick, r.restartOverheadHours, job), {
     policy: createPolicy(CBL_POLICIES[r.strategy]),
     migration: 'optimal',
     seed: 1,
