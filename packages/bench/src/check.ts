@@ -19,15 +19,20 @@ export interface Regression {
 
 type Row = Record<string, string>;
 
+/** The group a runs.csv row belongs to: scenario, swept parameters, policy, planner. */
+export function groupOfCsvRow(r: Row): string {
+  return Object.entries(r)
+    .filter(
+      ([k]) => k === 'scenario' || k.startsWith('param_') || k === 'policy' || k === 'migration',
+    )
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
+
 function means(rows: readonly Row[], column: string): Map<string, number> {
   const sums = new Map<string, { s: number; n: number }>();
   for (const r of rows) {
-    const group = Object.entries(r)
-      .filter(
-        ([k]) => k === 'scenario' || k.startsWith('param_') || k === 'policy' || k === 'migration',
-      )
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ');
+    const group = groupOfCsvRow(r);
     const v = r[column];
     if (v === undefined || v === '') continue;
     const acc = sums.get(group) ?? { s: 0, n: 0 };
@@ -43,6 +48,69 @@ function readCsv(file: string, text: string): Row[] {
     return parse(text, { columns: true, skip_empty_lines: true }) as Row[];
   } catch (error) {
     throw new InputError(`${file}: not a runs.csv (${(error as Error).message})`);
+  }
+}
+
+/** Columns a baseline must have, and those of them that must hold numbers (or be empty). */
+const BASELINE_COLUMNS = ['scenario', 'policy', 'migration', 'seed', 'inputs_hash'] as const;
+const CHECKED_COLUMNS = ['savings_pct', 'tasks_completed'] as const;
+
+/**
+ * Validates a baseline before anything runs: a readable runs.csv of the same scenario inputs
+ * (by `inputs_hash`; the Synkti version may differ: comparing versions is the gate's job), with
+ * numbers in the checked columns, covering every group this run will produce.
+ * @param expected Inputs hash by scenario name, for every scenario of this run.
+ * @param groups Every group (as {@link groupOfCsvRow} writes it) this run will produce.
+ * @throws InputError naming the file, and the line and column or the missing group.
+ */
+export function validateBaseline(
+  baselineFile: string,
+  expected: ReadonlyMap<string, string>,
+  groups: readonly string[],
+): void {
+  let text: string;
+  try {
+    text = readFileSync(baselineFile, 'utf8');
+  } catch {
+    throw new InputError(
+      `${baselineFile}: cannot read the baseline; write one by copying a runs.csv`,
+    );
+  }
+  const rows = readCsv(baselineFile, text);
+  if (rows.length === 0) throw new InputError(`${baselineFile}: no rows; a baseline is a runs.csv`);
+  const header = Object.keys(rows[0] as Row);
+  for (const c of [...BASELINE_COLUMNS, ...CHECKED_COLUMNS]) {
+    if (!header.includes(c)) {
+      throw new InputError(
+        `${baselineFile}: no "${c}" column; a baseline is the runs.csv of a run of the same scenario`,
+      );
+    }
+  }
+  for (const [k, r] of rows.entries()) {
+    for (const c of CHECKED_COLUMNS) {
+      const v = r[c] as string;
+      if (v !== '' && !Number.isFinite(Number(v))) {
+        throw new InputError(
+          `${baselineFile}: line ${k + 2}: ${c}: expected a number (or empty), got ${JSON.stringify(v)}`,
+        );
+      }
+    }
+    const want = expected.get(r['scenario'] as string);
+    if (want !== undefined && r['inputs_hash'] !== want) {
+      throw new InputError(
+        `${baselineFile}: line ${k + 2}: scenario "${r['scenario']}" was run from other inputs ` +
+          `(inputs_hash ${r['inputs_hash']}, now ${want}): its scenario file or a trace changed; ` +
+          'regenerate the baseline from a run of the current inputs',
+      );
+    }
+  }
+  const present = new Set(rows.map(groupOfCsvRow));
+  const missing = groups.filter((g) => !present.has(g));
+  if (missing.length > 0) {
+    throw new InputError(
+      `${baselineFile}: no baseline for ${missing.length} of the ${groups.length} groups this run ` +
+        `produces, e.g. ${missing[0]}; regenerate the baseline from a run of this scenario`,
+    );
   }
 }
 

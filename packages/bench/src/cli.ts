@@ -19,13 +19,17 @@ import { hideBin } from 'yargs/helpers';
 import { checkAgainstBaseline } from './check.js';
 import { InputError } from './errors.js';
 import { BASELINE_POLICY, type LoadedScenario, loadScenario } from './load-scenario.js';
+import { checkMerge } from './merge.js';
 import { OFFLINE_OPTIMAL } from './offline-optimal-run.js';
 import { runsCsv, summaryMarkdown } from './outputs.js';
 import { runPool } from './pool.js';
+import { checkBaseline, checkDistinctNames, checkResume, checkWritable } from './preflight.js';
 import { createProgress } from './progress.js';
+import { synktiVersion } from './provenance.js';
 import type { TimelineData } from './report/charts.js';
+import { lockResults, type RunRecord, startResults, writeResultSet } from './results-dir.js';
 import { expandRuns, type RunRow, type RunSpec } from './runs.js';
-import { RowLog, readRows, writeAtomic, writeOutputs } from './store.js';
+import { RowLog, readRows, writeAtomic, writeRows } from './store.js';
 import { REPOSITORY_ROOT } from './traces-dir.js';
 
 const DEFAULT_SCENARIO = path.join(REPOSITORY_ROOT, 'scenarios', 'default.json');
@@ -78,6 +82,7 @@ async function runCommand(argv: {
       ...(argv.tracesDir !== undefined ? { tracesDir: argv.tracesDir } : {}),
     }),
   );
+  checkDistinctNames(loaded);
   const shard = parseShard(argv.shard);
   const name = loaded.length === 1 ? (loaded[0] as LoadedScenario).name : 'combined';
   const out =
@@ -85,97 +90,141 @@ async function runCommand(argv: {
     path.join('results', shard ? `${name}-shard-${shard.index}-of-${shard.count}` : name);
   const { runs, scenarios } = expandRuns(loaded);
   const mine = shard ? runs.filter((r) => r.index % shard.count === shard.index) : runs;
-  const wanted = new Set(mine.map((r) => r.key));
-  const kept = argv.resume ? readRows(out).filter((r) => wanted.has(r.key)) : [];
-  const done = new Set(kept.map((r) => r.key));
-  const todo = mine.filter((r) => !done.has(r.key));
-  process.stderr.write(
-    `${loaded.map((s) => s.file).join(', ')}: ${mine.length} runs` +
-      (shard ? ` (shard ${shard.index}/${shard.count} of ${runs.length})` : '') +
-      (kept.length > 0 ? `, ${kept.length} already done` : '') +
-      `, ${argv.workers} worker(s) → ${out}\n`,
-  );
 
-  const log = new RowLog(out, !argv.resume);
-  const rows: RunRow[] = [...kept];
-  const progress = createProgress(todo.length, name);
-  const pool = runPool(
-    todo,
-    scenarios,
-    argv.workers,
-    (row) => {
-      log.append(row);
-      rows.push(row);
-      progress.tick();
-    },
-    argv.checkInvariants,
-  );
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
-    void pool.stop();
-  };
-  process.once('SIGINT', onSigint);
-  try {
-    await pool.done;
-  } catch (error) {
-    // After Ctrl-C a stopped worker may reject the pool: that is the interruption, handled below.
-    if (!interrupted) {
-      progress.stop();
-      throw error;
-    }
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
-  progress.stop();
-  if (interrupted) {
-    process.stderr.write(
-      `\ninterrupted: ${rows.length} finished runs kept in ${out}/runs.jsonl; rerun with --resume\n`,
-    );
-    return 130;
-  }
-  const traced =
+  // Everything that can fail is checked before the first run (preflight.ts).
+  checkWritable(out, 'directory', '--out');
+  if (argv.events !== undefined) checkWritable(argv.events, 'file', '--events');
+  const tracedSpec =
     argv.timeline !== undefined || argv.events !== undefined
-      ? traceOneRun(runs, scenarios, argv.timeline)
+      ? chooseTracedRun(runs, argv.timeline)
       : undefined;
-  if (traced && argv.events !== undefined) {
-    writeAtomic(argv.events, traced.events.map((e) => `${JSON.stringify(e)}\n`).join(''));
-    process.stderr.write(`wrote the event log of ${traced.label} to ${argv.events}\n`);
-  }
-  const sorted = await writeOutputs(out, rows, argv.timeline !== undefined ? traced : undefined);
-  process.stdout.write(summaryMarkdown(sorted));
-  process.stdout.write(`\nwrote ${out}/runs.csv, comparison.csv, summary.md, report.html\n`);
+  if (argv.check !== undefined) checkBaseline(argv.check, loaded, runs);
+  const release = lockResults(out);
+  try {
+    const existing = argv.resume ? readRows(out) : [];
+    if (argv.resume) checkResume(out, existing, loaded);
+    const wanted = new Set(mine.map((r) => r.key));
+    const kept = existing.filter((r) => wanted.has(r.key));
+    const done = new Set(kept.map((r) => r.key));
+    const todo = mine.filter((r) => !done.has(r.key));
+    process.stderr.write(
+      `${loaded.map((s) => s.file).join(', ')}: ${mine.length} runs` +
+        (shard ? ` (shard ${shard.index}/${shard.count} of ${runs.length})` : '') +
+        (kept.length > 0 ? `, ${kept.length} already done` : '') +
+        `, ${argv.workers} worker(s) → ${out}\n`,
+    );
+    const record: RunRecord = {
+      version: synktiVersion(),
+      scenarios: loaded.map((s) => s.inputs),
+      runsTotal: runs.length,
+      shard,
+      complete: false,
+    };
+    startResults(out, record, !argv.resume);
+    if (argv.resume) writeRows(out, kept); // drop rows of runs this invocation does not ask for
 
-  if (argv.check !== undefined) {
-    const first = loaded[0] as LoadedScenario;
-    const { regressions, moves } = checkAgainstBaseline(argv.check, runsCsv(sorted), first);
-    for (const m of moves) {
-      process.stdout.write(
-        `moved: ${m.group}: ${m.column} ${m.baseline.toFixed(3)} → ${m.current.toFixed(3)}\n`,
-      );
+    const log = new RowLog(out, false);
+    const rows: RunRow[] = [...kept];
+    const progress = createProgress(todo.length, name);
+    const pool = runPool(
+      todo,
+      scenarios,
+      argv.workers,
+      (row) => {
+        log.append(row);
+        rows.push(row);
+        progress.tick();
+      },
+      argv.checkInvariants,
+    );
+    let interrupted = false;
+    const onSigint = () => {
+      interrupted = true;
+      void pool.stop();
+    };
+    process.once('SIGINT', onSigint);
+    try {
+      await pool.done;
+    } catch (error) {
+      // After Ctrl-C a stopped worker may reject the pool: that is the interruption, handled below.
+      if (!interrupted) {
+        progress.stop();
+        throw error;
+      }
+    } finally {
+      process.off('SIGINT', onSigint);
     }
-    for (const r of regressions) {
-      process.stdout.write(
-        r.current === undefined
-          ? `REGRESSION: ${r.group}: missing from this run (baseline ${r.column} ${r.baseline.toFixed(3)})\n`
-          : `REGRESSION: ${r.group}: ${r.column} ${r.baseline.toFixed(3)} → ${r.current.toFixed(3)} (tolerance ${r.tolerance})\n`,
+    progress.stop();
+    if (interrupted) {
+      process.stderr.write(
+        `\ninterrupted: ${rows.length} finished runs kept in ${out}/runs.jsonl, no other ` +
+          'output written; rerun with --resume\n',
       );
+      return 130;
     }
-    if (regressions.length > 0) return 1;
-    process.stdout.write(`check against ${argv.check}: no regression\n`);
+
+    // The final writes finish once begun: a Ctrl-C now is noted and reported after them.
+    let lateInterrupt = false;
+    const onLateSigint = () => {
+      lateInterrupt = true;
+    };
+    process.on('SIGINT', onLateSigint);
+    let sorted: RunRow[];
+    try {
+      const traced = tracedSpec ? traceRun(tracedSpec, scenarios) : undefined;
+      if (traced && argv.events !== undefined) {
+        writeAtomic(argv.events, traced.events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+        process.stderr.write(`wrote the event log of ${traced.label} to ${argv.events}\n`);
+      }
+      sorted = await writeResultSet(
+        out,
+        rows,
+        record,
+        argv.timeline !== undefined ? traced : undefined,
+      );
+    } finally {
+      process.off('SIGINT', onLateSigint);
+    }
+    process.stdout.write(summaryMarkdown(sorted));
+    process.stdout.write(`\nwrote ${out}/runs.csv, comparison.csv, summary.md, report.html\n`);
+    if (lateInterrupt) {
+      process.stderr.write(
+        `interrupted during the final writes: they were completed first; ${out} holds the ` +
+          'whole output set of this run\n',
+      );
+      return 130;
+    }
+
+    if (argv.check !== undefined) {
+      const first = loaded[0] as LoadedScenario;
+      const { regressions, moves } = checkAgainstBaseline(argv.check, runsCsv(sorted), first);
+      for (const m of moves) {
+        process.stdout.write(
+          `moved: ${m.group}: ${m.column} ${m.baseline.toFixed(3)} → ${m.current.toFixed(3)}\n`,
+        );
+      }
+      for (const r of regressions) {
+        process.stdout.write(
+          r.current === undefined
+            ? `REGRESSION: ${r.group}: missing from this run (baseline ${r.column} ${r.baseline.toFixed(3)})\n`
+            : `REGRESSION: ${r.group}: ${r.column} ${r.baseline.toFixed(3)} → ${r.current.toFixed(3)} (tolerance ${r.tolerance})\n`,
+        );
+      }
+      if (regressions.length > 0) return 1;
+      process.stdout.write(`check against ${argv.check}: no regression\n`);
+    }
+    return 0;
+  } finally {
+    release();
   }
-  return 0;
 }
 
 /**
- * Re-runs one run in this process with its event log: the first sweep point, the first policy
- * that is not the baseline, the optimal planner when listed, and `seed` (default the first).
+ * The run `--timeline` / `--events` trace: the first sweep point, the first policy that is not
+ * the baseline, the optimal planner when listed, and `seed` (default the first).
+ * @throws InputError when no run has that seed (before anything runs).
  */
-function traceOneRun(
-  runs: readonly RunSpec[],
-  scenarios: readonly Scenario[],
-  seed: string | undefined,
-): TimelineData {
+function chooseTracedRun(runs: readonly RunSpec[], seed: string | undefined): RunSpec {
   const candidates = runs.filter(
     (r) => r.point === 0 && r.policy.name !== BASELINE_POLICY && r.policy.name !== OFFLINE_OPTIMAL,
   );
@@ -186,7 +235,11 @@ function traceOneRun(
       `--timeline: no run with seed ${seed}; seeds: ${[...new Set(pool.map((r) => String(r.seed)))].join(', ')}`,
     );
   }
-  const spec = bySeed.find((r) => r.migration === 'optimal') ?? (bySeed[0] as RunSpec);
+  return bySeed.find((r) => r.migration === 'optimal') ?? (bySeed[0] as RunSpec);
+}
+
+/** Re-runs `spec` in this process with its event log. */
+function traceRun(spec: RunSpec, scenarios: readonly Scenario[]): TimelineData {
   const scenario = scenarios[spec.point] as Scenario;
   const result = simulate(scenario, {
     policy: createPolicy(spec.policy.name, spec.policy.params),
@@ -203,17 +256,17 @@ function traceOneRun(
 }
 
 async function mergeCommand(argv: { dirs: string[]; out: string }): Promise<number> {
-  const rows: RunRow[] = [];
-  for (const dir of argv.dirs) {
-    const found = readRows(dir);
-    if (found.length === 0)
-      throw new InputError(`${dir}: no runs.jsonl with finished runs to merge`);
-    rows.push(...found);
+  const { rows, record } = checkMerge(argv.dirs);
+  checkWritable(argv.out, 'directory', '--out');
+  const release = lockResults(argv.out);
+  try {
+    const sorted = await writeResultSet(argv.out, rows, record);
+    process.stdout.write(
+      `merged ${sorted.length} runs from ${argv.dirs.length} directories into ${argv.out}\n`,
+    );
+  } finally {
+    release();
   }
-  const sorted = await writeOutputs(argv.out, rows);
-  process.stdout.write(
-    `merged ${sorted.length} runs from ${argv.dirs.length} directories into ${argv.out}\n`,
-  );
   return 0;
 }
 

@@ -21,6 +21,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from './errors.js';
 import { OFFLINE_OPTIMAL, offlineOptimalUnfit } from './offline-optimal-run.js';
+import { type ScenarioInputs, scenarioInputs } from './provenance.js';
 import {
   type FileScenario,
   fileScenarioSchema,
@@ -54,6 +55,8 @@ export interface LoadedScenario {
   readonly migrations: readonly MigrationPlanner[];
   readonly savingsPctTolerance: number;
   readonly completionsTolerance: number;
+  /** Content hashes of the file and the traces it reads (provenance.ts). */
+  readonly inputs: ScenarioInputs;
 }
 
 /** The policy every savings figure is measured against. */
@@ -173,21 +176,25 @@ function toScenario(
   file: string,
   at: string,
   tracesDir: string | undefined,
-  cache: Map<string, unknown>,
+  cache: Map<string, { parsed: unknown; text: string }>,
+  traceTexts: Map<string, string>,
 ): Scenario {
   const traces = resolveTracesDir(tracesDir);
   const read = <T>(relative: string, parse: (text: string, source: string) => T): T => {
     const full = traceFile(relative, traces, `${file}: ${at}`);
     if (!cache.has(full)) {
       try {
-        cache.set(full, parse(readFileSync(full, 'utf8'), full));
+        const text = readFileSync(full, 'utf8');
+        cache.set(full, { parsed: parse(text, full), text });
       } catch (error) {
         // A malformed trace is bad input: say which scenario named it.
         if (error instanceof InputError) throw error;
         throw new InputError(`${file}: ${at}trace "${relative}": ${(error as Error).message}`);
       }
     }
-    return cache.get(full) as T;
+    const entry = cache.get(full) as { parsed: T; text: string };
+    traceTexts.set(relative, entry.text);
+    return entry.parsed;
   };
   const instanceTypes = fs.instanceTypes.map((t) => {
     const { spotPrice, preemption, ...rest } = t;
@@ -259,7 +266,8 @@ export function loadScenario(
   for (const [p, values] of sweep) {
     combos = combos.flatMap((c) => expandValues(values).map((v) => ({ ...c, [p]: v })));
   }
-  const cache = new Map<string, unknown>();
+  const cache = new Map<string, { parsed: unknown; text: string }>();
+  const traceTexts = new Map<string, string>();
   const points = combos.map((params) => {
     const copy = structuredClone(raw as { scenario: Record<string, unknown> }).scenario;
     for (const [p, v] of Object.entries(params)) setPath(copy, p, v, file);
@@ -269,7 +277,7 @@ export function loadScenario(
       const e = schemaError(file, checked.error, copy, ['scenario']);
       throw new InputError(at ? e.message.replace(`${file}: `, `${file}: ${at}`) : e.message);
     }
-    const scenario = toScenario(checked.data, name, file, at, options.tracesDir, cache);
+    const scenario = toScenario(checked.data, name, file, at, options.tracesDir, cache, traceTexts);
     try {
       resolveScenario(scenario);
       resolveWorkload(scenario.workload, 1);
@@ -325,5 +333,6 @@ export function loadScenario(
     migrations,
     savingsPctTolerance: spec.check?.savingsPctTolerance ?? 0.5,
     completionsTolerance: spec.check?.completionsTolerance ?? 0.5,
+    inputs: scenarioInputs(name, file, raw, traceTexts),
   };
 }

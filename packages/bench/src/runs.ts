@@ -5,6 +5,7 @@ import { type MigrationPlanner, type RunResult, type Scenario, simulate } from '
 import type { LoadedScenario, PolicyRef } from './load-scenario.js';
 import type { MetricColumn } from './metric-columns.js';
 import { OFFLINE_OPTIMAL, offlineOptimalMetrics } from './offline-optimal-run.js';
+import { synktiVersion } from './provenance.js';
 
 /** One run to do. `index` orders everything written. */
 export interface RunSpec {
@@ -18,6 +19,10 @@ export interface RunSpec {
   readonly seed: string | number;
   readonly policy: PolicyRef;
   readonly migration: MigrationPlanner;
+  /** Hash of the scenario file and the traces it reads (provenance.ts). */
+  readonly inputsHash: string;
+  /** The Synkti version that ran it. */
+  readonly version: string;
 }
 
 /** The metrics of one run, as runs.csv has them (savings are added when writing). */
@@ -29,6 +34,9 @@ export interface RunRow {
   readonly seed: string | number;
   readonly policy: string;
   readonly migration: MigrationPlanner;
+  /** As in {@link RunSpec}. */
+  readonly inputsHash: string;
+  readonly version: string;
   readonly metrics: Readonly<Record<MetricColumn, number | undefined>>;
 }
 
@@ -58,6 +66,8 @@ export function expandRuns(scenarios: readonly LoadedScenario[]): {
               seed,
               policy,
               migration,
+              inputsHash: s.inputs.inputsHash,
+              version: synktiVersion(),
             });
           }
         }
@@ -111,6 +121,8 @@ export function executeRun(spec: RunSpec, scenario: Scenario, checkInvariants = 
     seed: spec.seed,
     policy: spec.policy.label,
     migration: spec.migration,
+    inputsHash: spec.inputsHash,
+    version: spec.version,
   };
   if (spec.policy.name === OFFLINE_OPTIMAL) {
     return { ...row, metrics: offlineOptimalMetrics(scenario, spec.seed) };

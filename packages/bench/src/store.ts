@@ -1,7 +1,7 @@
 /**
- * The results directory: `runs.jsonl` keeps every finished run (one JSON line each, appended as
- * runs finish, so Ctrl-C loses nothing and `--resume` skips them); the CSV and Markdown outputs
- * are written atomically (temporary file, then rename) from the complete set of rows.
+ * The finished-runs log of a results directory: `runs.jsonl` keeps every finished run (one JSON
+ * line each, appended as runs finish, so Ctrl-C loses nothing and `--resume` skips them). The
+ * rest of the output set is written by results-dir.ts.
  */
 
 import {
@@ -14,9 +14,6 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { comparisonCsv, runsCsv, summaryMarkdown } from './outputs.js';
-import type { TimelineData } from './report/charts.js';
-import { reportHtml } from './report/report-html.js';
 import type { RunRow } from './runs.js';
 
 /** The finished-runs log in a results directory. */
@@ -62,20 +59,8 @@ export class RowLog {
   }
 }
 
-/** Sorts rows by run index, drops duplicates (by key), and writes every output atomically. */
-export async function writeOutputs(
-  dir: string,
-  rows: readonly RunRow[],
-  timeline?: TimelineData,
-): Promise<RunRow[]> {
-  const unique = new Map<string, RunRow>();
-  for (const r of rows) unique.set(r.key, r);
-  const sorted = [...unique.values()].sort((a, b) => a.index - b.index);
+/** Rewrites runs.jsonl with exactly `rows`, atomically. */
+export function writeRows(dir: string, rows: readonly RunRow[]): void {
   mkdirSync(dir, { recursive: true });
-  writeAtomic(path.join(dir, RUNS_JSONL), sorted.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  writeAtomic(path.join(dir, 'runs.csv'), runsCsv(sorted));
-  writeAtomic(path.join(dir, 'comparison.csv'), comparisonCsv(sorted));
-  writeAtomic(path.join(dir, 'summary.md'), summaryMarkdown(sorted));
-  writeAtomic(path.join(dir, 'report.html'), await reportHtml(sorted, timeline));
-  return sorted;
+  writeAtomic(path.join(dir, RUNS_JSONL), rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
 }
