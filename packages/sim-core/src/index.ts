@@ -8,6 +8,7 @@ export {
   type AssignmentOptions,
   type AssignmentResult,
   type CostMatrix,
+  CostMatrixTypeError,
   type FlatCostMatrix,
   InvalidCostError,
 } from './assignment/cost-matrix.js';
@@ -28,6 +29,7 @@ export {
   AvailabilityTrace,
   type AvailabilityTraceData,
   AvailabilityTraceError,
+  MAX_CAPACITY,
   parseAvailabilityTrace,
   TICK_TOLERANCE_SECONDS,
   tickStartAtOrAfter,
@@ -45,7 +47,13 @@ export {
   type NoticeTimeline,
   noticeTimeline,
 } from './market/notice.js';
-export { type OuParams, OuPriceProcess, ouPricePath } from './market/ou-price.js';
+export {
+  checkOuParams,
+  type OuParams,
+  OuParamsError,
+  OuPriceProcess,
+  ouPricePath,
+} from './market/ou-price.js';
 export {
   DEFAULT_PREEMPTION_RATE_PER_HOUR,
   PoissonPreemption,
@@ -126,6 +134,7 @@ export type {
 } from './scenario.js';
 export {
   DEFAULT_SPOT_SHARE,
+  MAX_PRICE_PER_HOUR,
   MB_PER_SECOND_PER_GBPS,
   type ResolvedInstanceType,
   type ResolvedScenario,
@@ -133,3 +142,7 @@ export {
   ScenarioError,
 } from './scenario-resolve.js';
 export { type SimulateOptions, simulate } from './simulate.js';
+export {
+  checkSimulateOptions,
+  SimulateOptionsError,
+} from './simulate-options.js';

@@ -5,6 +5,8 @@
 
 import { tickStartAtOrAfter } from './market/availability-trace.js';
 import { type BillingSpec, DEFAULT_BILLING } from './market/billing.js';
+import { checkOuParams, OuParamsError } from './market/ou-price.js';
+import { TracePriceProcess } from './market/spot-price-history.js';
 import type {
   CheckpointSpec,
   InstanceTypeSpec,
@@ -72,6 +74,12 @@ export const MB_PER_SECOND_PER_GBPS = 125;
 /** Default spot price as a share of on-demand when a type gives none (prototype: 0.30/1.00). */
 export const DEFAULT_SPOT_SHARE = 0.3;
 
+/**
+ * The highest price a scenario may state, $/hour. No instance costs a million dollars an hour;
+ * far larger prices overflow cost sums to Infinity and savings to NaN, so they are refused.
+ */
+export const MAX_PRICE_PER_HOUR = 1e6;
+
 /** @throws ScenarioError(path, expected, found) unless `ok`. */
 export function check(ok: boolean, path: string, expected: string, found: unknown): void {
   if (!ok) throw new ScenarioError(path, expected, found);
@@ -94,7 +102,12 @@ function resolveType(
   );
   check(positive(t.gpuMemoryMb), `${path}.gpuMemoryMb`, 'MB > 0', t.gpuMemoryMb);
   check(positive(t.networkGbps), `${path}.networkGbps`, 'Gbps > 0', t.networkGbps);
-  check(positive(t.onDemandPerHour), `${path}.onDemandPerHour`, '$/hour > 0', t.onDemandPerHour);
+  check(
+    positive(t.onDemandPerHour) && t.onDemandPerHour <= MAX_PRICE_PER_HOUR,
+    `${path}.onDemandPerHour`,
+    `$/hour in (0, ${MAX_PRICE_PER_HOUR}]`,
+    t.onDemandPerHour,
+  );
   const speed = t.speed ?? 1;
   check(positive(speed), `${path}.speed`, 'work-seconds per second > 0', speed);
   const bootSeconds = t.bootSeconds ?? 90;
@@ -106,17 +119,47 @@ function resolveType(
   const sp = `${path}.spotPrice`;
   if (spotPrice.kind === 'ou') {
     check(
-      positive(spotPrice.meanPerHour),
+      positive(spotPrice.meanPerHour) && spotPrice.meanPerHour <= MAX_PRICE_PER_HOUR,
       `${sp}.meanPerHour`,
-      '$/hour > 0',
+      `$/hour in (0, ${MAX_PRICE_PER_HOUR}]`,
       spotPrice.meanPerHour,
+    );
+    const cap = spotPrice.capPerHour;
+    check(
+      cap === undefined || (positive(cap) && cap <= MAX_PRICE_PER_HOUR),
+      `${sp}.capPerHour`,
+      `$/hour in (0, ${MAX_PRICE_PER_HOUR}]`,
+      cap,
     );
     check(positive(spotPrice.theta), `${sp}.theta`, 'a rate > 0 per hour', spotPrice.theta);
     check(nonNegative(spotPrice.sigma), `${sp}.sigma`, '$/hour/√hour >= 0', spotPrice.sigma);
     const step = spotPrice.stepSeconds ?? 300;
     check(positive(step), `${sp}.stepSeconds`, 'seconds > 0', step);
+    // Cross-field constraints (floor <= cap, …) are the price process's own, checked here too.
+    try {
+      checkOuParams(
+        {
+          ...spotPrice,
+          floorPerHour: spotPrice.floorPerHour ?? 0,
+          capPerHour: spotPrice.capPerHour ?? t.onDemandPerHour,
+        },
+        step,
+      );
+    } catch (error) {
+      if (!(error instanceof OuParamsError)) throw error;
+      const found =
+        error.field === 'floorPerHour' && spotPrice.capPerHour === undefined
+          ? `${String(error.found)} (the cap defaults to onDemandPerHour)`
+          : error.found;
+      throw new ScenarioError(`${sp}.${error.field}`, error.expected, found);
+    }
   } else if (spotPrice.kind === 'constant') {
-    check(nonNegative(spotPrice.perHour), `${sp}.perHour`, '$/hour >= 0', spotPrice.perHour);
+    check(
+      nonNegative(spotPrice.perHour) && spotPrice.perHour <= MAX_PRICE_PER_HOUR,
+      `${sp}.perHour`,
+      `$/hour in [0, ${MAX_PRICE_PER_HOUR}]`,
+      spotPrice.perHour,
+    );
   } else if (spotPrice.kind === 'trace') {
     check(
       Array.isArray(spotPrice.records),
@@ -124,6 +167,23 @@ function resolveType(
       'parsed price records',
       spotPrice.records,
     );
+    // The records must hold the selected zone and type: the price process's own check.
+    try {
+      new TracePriceProcess(spotPrice.records, {
+        instanceType: spotPrice.instanceType ?? t.name,
+        availabilityZone: spotPrice.availabilityZone,
+        ...(spotPrice.productDescription !== undefined
+          ? { productDescription: spotPrice.productDescription }
+          : {}),
+        ...(spotPrice.startSeconds !== undefined ? { startSeconds: spotPrice.startSeconds } : {}),
+      });
+    } catch (error) {
+      throw new ScenarioError(
+        `${sp}.availabilityZone`,
+        'a zone and type the price history holds',
+        (error as Error).message,
+      );
+    }
   } else {
     check(
       false,

@@ -61,18 +61,9 @@ import {
   type ResolvedScenario,
   resolveScenario,
 } from './scenario-resolve.js';
+import { checkSimulateOptions, type SimulateOptions } from './simulate-options.js';
 
-/** Options of one run. */
-export interface SimulateOptions {
-  readonly policy: SchedulingPolicy;
-  readonly migration: MigrationPlanner;
-  /** Scenario seed: names every random stream. */
-  readonly seed: string | number;
-  /** Keep the event log in the result. Default false. */
-  readonly recordEvents?: boolean;
-  /** Check the model's invariants after every event (slow). Default false. */
-  readonly checkInvariants?: boolean;
-}
+export type { SimulateOptions } from './simulate-options.js';
 
 const P_STATE = 0;
 const P_TICK = 5;
@@ -152,11 +143,13 @@ function buildMarket(
  * Runs `scenario` once. Deterministic: the same scenario, options and seed give an identical
  * result.
  *
- * @throws ScenarioError on an invalid scenario (before anything runs).
+ * @throws SimulateOptionsError on an invalid option, ScenarioError on an invalid scenario (both
+ * before anything runs).
  * @throws EventFailedError wrapping a PolicyDecisionError when the policy returns an invalid
  * decision, or an InvariantViolation when `checkInvariants` finds one.
  */
 export function simulate(scenario: Scenario, options: SimulateOptions): RunResult {
+  checkSimulateOptions(options);
   const resolved = resolveScenario(scenario);
   const workload = resolveWorkload(scenario.workload, options.seed);
   return new Run(resolved, workload, options).execute();
@@ -387,6 +380,12 @@ class Run implements SimulationView {
 
   #apply(d: Decisions): void {
     const policy = this.options.policy.name;
+    if (d === null || typeof d !== 'object') {
+      throw new PolicyDecisionError(
+        policy,
+        `decide returned ${String(d)}, expected a Decisions object ({} to decide nothing)`,
+      );
+    }
     const launched: (InstanceState | undefined)[] = [];
     for (const [k, req] of (d.launches ?? []).entries()) {
       const m = this.#market(req.instanceType);
@@ -408,7 +407,13 @@ class Run implements SimulationView {
       }
       let inst: InstanceState | undefined;
       if ('launchIndex' in p) {
-        if (!(p.launchIndex >= 0 && p.launchIndex < launched.length)) {
+        if (
+          !(
+            Number.isInteger(p.launchIndex) &&
+            p.launchIndex >= 0 &&
+            p.launchIndex < launched.length
+          )
+        ) {
           throw new PolicyDecisionError(
             policy,
             `placements[${k}].launchIndex ${p.launchIndex} names no launch`,

@@ -203,11 +203,33 @@ function invalidEntry(
   return new InvalidCostError(i, j, source[from + j] as number, maximize);
 }
 
+/** Thrown when the `costs` argument is not a cost matrix at all; names the argument. */
+export class CostMatrixTypeError extends TypeError {
+  constructor(what: string, found: unknown) {
+    super(
+      `costs${what}: expected ${what === '' ? 'an array of rows or {rows, cols, data}' : 'a row (an array of numbers)'}, got ${
+        found === null
+          ? 'null'
+          : Array.isArray(found)
+            ? 'an array'
+            : typeof found === 'object'
+              ? 'an object'
+              : String(found)
+      }`,
+    );
+    this.name = 'CostMatrixTypeError';
+  }
+}
+
 /** Rows and columns of either matrix form, after checking the shape. */
 export function shapeOf(costs: CostMatrix): { rows: number; cols: number } {
+  if (costs === null || typeof costs !== 'object') throw new CostMatrixTypeError('', costs);
   if (Array.isArray(costs)) {
     const grid = costs as readonly (readonly number[])[];
     const rows = grid.length;
+    grid.forEach((row, i) => {
+      if (!Array.isArray(row)) throw new CostMatrixTypeError(`[${i}]`, row);
+    });
     const cols = rows === 0 ? 0 : (grid[0]?.length ?? 0);
     grid.forEach((row, i) => {
       if (!Array.isArray(row) || row.length !== cols) {
@@ -221,6 +243,7 @@ export function shapeOf(costs: CostMatrix): { rows: number; cols: number } {
   }
   const flat = costs as FlatCostMatrix;
   const { rows, cols, data } = flat;
+  if (!(data instanceof Float64Array)) throw new CostMatrixTypeError('', costs);
   if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 0) {
     throw new RangeError(
       `cost matrix shape must be non-negative integers, got rows=${rows}, cols=${cols}`,

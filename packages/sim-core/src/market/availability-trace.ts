@@ -7,6 +7,11 @@
  * that convention is not used here.)
  */
 
+import { syntaxErrorPlace } from './syntax-error.js';
+
+/** The largest capacity a tick may hold (capacities are stored as 32-bit integers). */
+export const MAX_CAPACITY = 2 ** 31 - 1;
+
 /** A validated availability trace. */
 export interface AvailabilityTraceData {
   /** Tick length, seconds. */
@@ -34,7 +39,7 @@ export function parseAvailabilityTrace(text: string, source: string): Availabili
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    throw new AvailabilityTraceError(`${source}: not valid JSON (${(error as Error).message})`);
+    throw new AvailabilityTraceError(`${source}: not valid JSON (${syntaxErrorPlace(error)})`);
   }
   const fail = (path: string, expected: string, got: unknown): never => {
     throw new AvailabilityTraceError(
@@ -58,8 +63,12 @@ export function parseAvailabilityTrace(text: string, source: string): Availabili
   const capacity = new Int32Array(list.length);
   for (let i = 0; i < list.length; i++) {
     const v = list[i];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-      fail(`data[${i}]`, 'an integer >= 0 (1 = available, 0 = not, in 1-node traces)', v);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_CAPACITY) {
+      fail(
+        `data[${i}]`,
+        `an integer in [0, ${MAX_CAPACITY}] (1 = available, 0 = not, in 1-node traces)`,
+        v,
+      );
     }
     capacity[i] = v as number;
   }

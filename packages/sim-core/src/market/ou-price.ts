@@ -32,12 +32,34 @@ interface OuStep {
   readonly noise: number; // σ·sqrt((1 − e^(−2θΔ))/(2θ))
 }
 
+/** Thrown on invalid OU parameters: names the field, what was expected and what was found. */
+export class OuParamsError extends RangeError {
+  constructor(
+    /** e.g. `floorPerHour`, or `stepSeconds`. */
+    readonly field: string,
+    readonly expected: string,
+    readonly found: unknown,
+  ) {
+    super(`OU ${field}: expected ${expected}, got ${String(found)}`);
+    this.name = 'OuParamsError';
+  }
+}
+
+/**
+ * Checks OU parameters and a step: the one statement of their constraints, used by the price
+ * process and by scenario resolution (so a scenario is refused before it runs).
+ * @throws OuParamsError on the first invalid field.
+ */
+export function checkOuParams(params: OuParams, stepSeconds: number): void {
+  validate(params, stepSeconds);
+}
+
 function validate(params: OuParams, stepSeconds: number): OuStep {
   const { meanPerHour, theta, sigma } = params;
   const floor = params.floorPerHour ?? 0;
   const cap = params.capPerHour ?? Number.POSITIVE_INFINITY;
   const check = (ok: boolean, field: string, expected: string, got: unknown) => {
-    if (!ok) throw new RangeError(`OU ${field}: expected ${expected}, got ${String(got)}`);
+    if (!ok) throw new OuParamsError(field, expected, got);
   };
   check(Number.isFinite(meanPerHour), 'meanPerHour', 'a finite $/hour', meanPerHour);
   check(theta > 0 && Number.isFinite(theta), 'theta', 'a finite rate > 0 per hour', theta);

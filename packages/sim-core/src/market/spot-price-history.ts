@@ -7,6 +7,7 @@
 
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { PriceProcess } from './price-process.js';
+import { syntaxErrorPlace } from './syntax-error.js';
 
 /** One validated price record. */
 export interface SpotPriceRecord {
@@ -53,7 +54,7 @@ export function parseSpotPriceHistory(
     try {
       doc = JSON.parse(text);
     } catch (error) {
-      throw new SpotPriceHistoryError(`${source}: not valid JSON (${(error as Error).message})`);
+      throw new SpotPriceHistoryError(`${source}: not valid JSON (${syntaxErrorPlace(error)})`);
     }
     const list = (doc as { SpotPriceHistory?: unknown } | null)?.SpotPriceHistory;
     if (!Array.isArray(list)) {
@@ -67,7 +68,7 @@ export function parseSpotPriceHistory(
     try {
       rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true });
     } catch (error) {
-      throw new SpotPriceHistoryError(`${source}: not valid CSV (${(error as Error).message})`);
+      throw new SpotPriceHistoryError(`${source}: not valid CSV (${syntaxErrorPlace(error)})`);
     }
     where = (k) => `row ${k + 2}`; // header is row 1
   }

@@ -109,7 +109,18 @@ describe('parseAvailabilityTrace errors', () => {
         JSON.stringify({ metadata: { gap_seconds: 5 }, data: [1, 'a'] }),
         'y.json',
       ),
-    ).toThrow(/y.json: data\[1\]: expected an integer >= 0/);
+    ).toThrow(/y.json: data\[1\]: expected an integer in \[0, 2147483647\]/);
+    // 2^31 wrapped to 0 in the 32-bit capacities: refused instead.
+    expect(() =>
+      parseAvailabilityTrace(
+        JSON.stringify({ metadata: { gap_seconds: 5 }, data: [1, 2 ** 31] }),
+        'big.json',
+      ),
+    ).toThrow('big.json: data[1]: expected an integer in [0, 2147483647]');
+    // A file that is not JSON is not quoted back.
+    const secret = 'root:x:0:0:root:/root:/bin/bash';
+    expect(() => parseAvailabilityTrace(secret, 'p')).toThrow(/^p: not valid JSON \(syntax error/);
+    expect(() => parseAvailabilityTrace(secret, 'p')).not.toThrow(/root/);
   });
 });
 
