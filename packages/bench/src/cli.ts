@@ -29,6 +29,7 @@ import { synktiVersion } from './provenance.js';
 import type { TimelineData } from './report/charts.js';
 import { lockResults, type RunRecord, startResults, writeResultSet } from './results-dir.js';
 import { expandRuns, type RunRow, type RunSpec } from './runs.js';
+import { MAX_EVENTS_PER_RUN } from './scenario-sense.js';
 import { RowLog, readRows, writeAtomic, writeRows } from './store.js';
 import { REPOSITORY_ROOT } from './traces-dir.js';
 
@@ -68,10 +69,23 @@ async function runCommand(argv: {
   timeline: string | undefined;
   events: string | undefined;
   checkInvariants: boolean;
+  maxEventsPerRun: number | undefined;
 }): Promise<number> {
   const files = argv.scenarios.length > 0 ? argv.scenarios : [DEFAULT_SCENARIO];
   if (!(Number.isInteger(argv.workers) && argv.workers >= 1)) {
     throw new InputError(`--workers: expected an integer >= 1, got ${argv.workers}`);
+  }
+  const cores = availableParallelism();
+  const workers = Math.min(argv.workers, cores);
+  if (workers < argv.workers) {
+    process.stderr.write(
+      `--workers ${argv.workers}: this machine has ${cores} cores; using ${cores} workers ` +
+        '(more threads only add memory and contention)\n',
+    );
+  }
+  const maxEvents = argv.maxEventsPerRun;
+  if (maxEvents !== undefined && !(maxEvents > 0 && Number.isFinite(maxEvents))) {
+    throw new InputError(`--max-events-per-run: expected a number > 0, got ${maxEvents}`);
   }
   if (argv.seeds !== undefined && !(Number.isInteger(argv.seeds) && argv.seeds >= 1)) {
     throw new InputError(`--seeds: expected an integer >= 1, got ${argv.seeds}`);
@@ -80,6 +94,7 @@ async function runCommand(argv: {
     loadScenario(f, {
       ...(argv.seeds !== undefined ? { seeds: argv.seeds } : {}),
       ...(argv.tracesDir !== undefined ? { tracesDir: argv.tracesDir } : {}),
+      ...(maxEvents !== undefined ? { maxEventsPerRun: maxEvents } : {}),
     }),
   );
   checkDistinctNames(loaded);
@@ -111,7 +126,7 @@ async function runCommand(argv: {
       `${loaded.map((s) => s.file).join(', ')}: ${mine.length} runs` +
         (shard ? ` (shard ${shard.index}/${shard.count} of ${runs.length})` : '') +
         (kept.length > 0 ? `, ${kept.length} already done` : '') +
-        `, ${argv.workers} worker(s) → ${out}\n`,
+        `, ${workers} worker(s) → ${out}\n`,
     );
     const record: RunRecord = {
       version: synktiVersion(),
@@ -129,7 +144,7 @@ async function runCommand(argv: {
     const pool = runPool(
       todo,
       scenarios,
-      argv.workers,
+      workers,
       (row) => {
         log.append(row);
         rows.push(row);
@@ -347,6 +362,10 @@ export async function main(args: string[]): Promise<number> {
               describe:
                 'write the event log of that run (or the first) as JSON lines (docs/events.md)',
             })
+            .option('max-events-per-run', {
+              type: 'number',
+              describe: `refuse runs estimated above this many events (default ${MAX_EVENTS_PER_RUN})`,
+            })
             .option('traces-dir', {
               type: 'string',
               describe:
@@ -365,6 +384,7 @@ export async function main(args: string[]): Promise<number> {
             timeline: a.timeline,
             events: a.events,
             checkInvariants: a.checkInvariants,
+            maxEventsPerRun: a.maxEventsPerRun,
           });
         },
       )

@@ -22,6 +22,7 @@ import type { z } from 'zod';
 import { InputError } from './errors.js';
 import { OFFLINE_OPTIMAL, offlineOptimalUnfit } from './offline-optimal-run.js';
 import { type ScenarioInputs, scenarioInputs } from './provenance.js';
+import { checkRunCount, checkSense, MAX_EVENTS_PER_RUN } from './scenario-sense.js';
 import {
   type FileScenario,
   fileScenarioSchema,
@@ -61,8 +62,13 @@ export interface LoadedScenario {
 
 /** The policy every savings figure is measured against. */
 export const BASELINE_POLICY = 'on-demand-only';
-/** Most runs one invocation may ask for (shard larger sweeps). */
-export const MAX_RUNS = 100_000;
+export { MAX_RUNS } from './scenario-sense.js';
+
+/** Names a scenario may have: they name its results directory, so no path separators. */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/** Keys that would write through to Object.prototype if assigned: never swept nor passed. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -126,13 +132,40 @@ function parseText(file: string, text: string): unknown {
   }
 }
 
-function expandValues(
-  v: readonly (number | string)[] | { from: number; to: number; step: number },
-): (number | string)[] {
-  if (Array.isArray(v)) return [...v];
+/**
+ * Refuses `__proto__`, `constructor` and `prototype` as keys anywhere in a file: parsed JSON
+ * holds them as own keys, and copying such an object sets a prototype instead (a policy
+ * parameter would then be read through it).
+ */
+function checkKeys(value: unknown, file: string, at: readonly PropertyKey[]): void {
+  if (value === null || typeof value !== 'object') return;
+  for (const key of Object.keys(value)) {
+    const here = [...at, Array.isArray(value) ? Number(key) : key];
+    if (FORBIDDEN_KEYS.has(key)) {
+      throw new InputError(`${file}: ${pathString(here)}: "${key}" is not allowed as a key`);
+    }
+    checkKeys((value as Record<string, unknown>)[key], file, here);
+  }
+}
+
+type SweepValues = readonly (number | string)[] | { from: number; to: number; step: number };
+
+/** How many values a sweep entry has, counted without expanding it. */
+function valueCount(v: SweepValues, file: string, key: string): number {
+  if (Array.isArray(v)) return v.length;
   const r = v as { from: number; to: number; step: number }; // narrowing misses readonly arrays
+  if (r.to < r.from) {
+    throw new InputError(
+      `${file}: sweep."${key}": expected "to" >= "from", got from ${r.from} to ${r.to} (no values)`,
+    );
+  }
+  return Math.floor((r.to - r.from) / r.step + 1e-9) + 1;
+}
+
+function expandValues(v: SweepValues, count: number): (number | string)[] {
+  if (Array.isArray(v)) return [...v];
+  const r = v as { from: number; to: number; step: number };
   const out: number[] = [];
-  const count = Math.floor((r.to - r.from) / r.step + 1e-9) + 1;
   for (let k = 0; k < count; k++) out.push(Number((r.from + k * r.step).toPrecision(12)));
   return out;
 }
@@ -145,6 +178,10 @@ function setPath(
   file: string,
 ): void {
   const parts = dotted.split('.');
+  const bad = parts.find((p) => FORBIDDEN_KEYS.has(p));
+  if (bad !== undefined) {
+    throw new InputError(`${file}: sweep."${dotted}": "${bad}" is not a scenario field`);
+  }
   let node: unknown = root;
   for (const [i, part] of parts.slice(0, -1).entries()) {
     node = (node as Record<string, unknown> | undefined)?.[part];
@@ -158,10 +195,14 @@ function setPath(
   (node as Record<string, unknown>)[parts[parts.length - 1] as string] = value;
 }
 
-function policyRef(p: ScenarioFile['policies'][number]): PolicyRef {
+function policyRef(p: ScenarioFile['policies'][number], file: string, k: number): PolicyRef {
   const name = typeof p === 'string' ? p : p.name;
   const params = typeof p === 'string' ? {} : (p.params ?? {});
   const keys = Object.keys(params).sort();
+  const bad = keys.find((key) => FORBIDDEN_KEYS.has(key));
+  if (bad !== undefined) {
+    throw new InputError(`${file}: policies[${k}].params: "${bad}" is not a parameter name`);
+  }
   const label =
     keys.length === 0
       ? name
@@ -244,8 +285,16 @@ function toScenario(
  */
 export function loadScenario(
   file: string,
-  options: { seeds?: number; tracesDir?: string } = {},
+  options: {
+    seeds?: number;
+    tracesDir?: string;
+    /** Most events a run may be estimated at (`--max-events-per-run`). */
+    maxEventsPerRun?: number;
+    /** Where warnings go. Default stderr. */
+    warn?: (message: string) => void;
+  } = {},
 ): LoadedScenario {
+  const warn = options.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -255,16 +304,41 @@ export function loadScenario(
     );
   }
   const raw = parseText(file, text);
+  checkKeys(raw, file, []);
   const parsed = scenarioFileSchema.safeParse(raw);
   if (!parsed.success) throw schemaError(file, parsed.error, raw);
   const spec = parsed.data;
   const name = spec.name ?? path.basename(file).replace(/\.(json|ya?ml)$/i, '');
+  if (!SAFE_NAME.test(name)) {
+    throw new InputError(
+      `${file}: ${spec.name === undefined ? 'the file name (the default "name")' : 'name'}: expected ` +
+        `1-100 letters, digits, ".", "_" or "-", starting with a letter or digit (it names the ` +
+        `results directory), got ${JSON.stringify(name)}`,
+    );
+  }
+
+  // Count the runs from their factors before expanding anything.
+  const sweep = Object.entries(spec.sweep ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const counts = sweep.map(([p, values]) => [p, valueCount(values, file, p)] as const);
+  const seedCount = options.seeds ?? (Array.isArray(spec.seeds) ? undefined : (spec.seeds ?? 10));
+  const policies = spec.policies.map((p, k) => policyRef(p, file, k));
+  if (!policies.some((p) => p.label === BASELINE_POLICY)) {
+    policies.push({ name: BASELINE_POLICY, params: {}, label: BASELINE_POLICY });
+  }
+  const migrations = [...new Set(spec.migrations ?? MIGRATION_PLANNERS)];
+  checkRunCount(
+    file,
+    counts,
+    seedCount ?? (spec.seeds as unknown[]).length,
+    policies.length,
+    migrations.length,
+  );
 
   // Sweep points: the cartesian product of the swept values, paths sorted.
-  const sweep = Object.entries(spec.sweep ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   let combos: Record<string, number | string>[] = [{}];
-  for (const [p, values] of sweep) {
-    combos = combos.flatMap((c) => expandValues(values).map((v) => ({ ...c, [p]: v })));
+  for (const [k, [p, values]] of sweep.entries()) {
+    const expanded = expandValues(values, (counts[k] as readonly [string, number])[1]);
+    combos = combos.flatMap((c) => expanded.map((v) => ({ ...c, [p]: v })));
   }
   const cache = new Map<string, { parsed: unknown; text: string }>();
   const traceTexts = new Map<string, string>();
@@ -281,6 +355,7 @@ export function loadScenario(
     try {
       resolveScenario(scenario);
       resolveWorkload(scenario.workload, 1);
+      checkSense(file, at, scenario, options.maxEventsPerRun ?? MAX_EVENTS_PER_RUN, warn);
     } catch (error) {
       if (error instanceof ScenarioError)
         throw new InputError(`${file}: ${at}scenario.${error.message}`);
@@ -290,12 +365,10 @@ export function loadScenario(
   });
 
   // `--seeds N`, else the file's list, else its count (default 10): seeds 1..N.
-  const seedCount = options.seeds ?? (Array.isArray(spec.seeds) ? undefined : (spec.seeds ?? 10));
   const seeds =
     seedCount === undefined
       ? (spec.seeds as (string | number)[])
       : Array.from({ length: seedCount }, (_, k) => k + 1);
-  const policies = spec.policies.map(policyRef);
   for (const [k, p] of policies.entries()) {
     if (p.name === OFFLINE_OPTIMAL) {
       for (const point of points) {
@@ -312,17 +385,6 @@ export function loadScenario(
     } catch (error) {
       throw new InputError(`${file}: policies[${k}]: ${(error as Error).message}`);
     }
-  }
-  if (!policies.some((p) => p.label === BASELINE_POLICY)) {
-    policies.push({ name: BASELINE_POLICY, params: {}, label: BASELINE_POLICY });
-  }
-  const migrations = [...new Set(spec.migrations ?? MIGRATION_PLANNERS)];
-  const runs = points.length * seeds.length * policies.length * migrations.length;
-  if (runs > MAX_RUNS) {
-    throw new InputError(
-      `${file}: asks for ${runs} runs (points × seeds × policies × planners), more than ${MAX_RUNS}; ` +
-        'shrink the sweep or split it with --shard i/N across machines',
-    );
   }
   return {
     file,

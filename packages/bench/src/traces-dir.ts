@@ -33,7 +33,8 @@ export function resolveTracesDir(
 
 /**
  * The absolute path of `relative` inside the trace directory.
- * @throws InputError when the file is missing, saying where traces are looked for and how to fix it.
+ * @throws InputError, before anything is read, when the path is absolute or leaves the trace
+ * directory; when the file is missing, saying where traces are looked for and how to fix it.
  */
 export function traceFile(
   relative: string,
@@ -41,6 +42,13 @@ export function traceFile(
   referencedFrom: string,
 ): string {
   const full = path.resolve(traces.dir, relative);
+  const inside = path.relative(traces.dir, full);
+  if (path.isAbsolute(relative) || inside.startsWith('..') || path.isAbsolute(inside)) {
+    throw new InputError(
+      `${referencedFrom}: trace "${relative}": expected a path inside the trace directory ` +
+        `(relative, without leaving it through ".."), got one outside ${traces.dir}`,
+    );
+  }
   if (!existsSync(full)) {
     throw new InputError(
       `${referencedFrom}: trace "${relative}" not found in ${traces.dir} (trace directory from ` +

@@ -146,6 +146,20 @@ describe('the regression gate cannot pass by accident', () => {
   });
 });
 
+describe('sizes and threads', () => {
+  it('a billion seeds: exit 2 at once, nothing written; too many workers: capped', () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'out');
+    const huge = runCli([CI_SCENARIO, '--seeds', '1000000000', '--out', out]);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toContain('asks for 9.000e+9 runs');
+    expect(existsSync(out)).toBe(false);
+    const many = runCli([CI_SCENARIO, '--seeds', '1', '--workers', '1000', '--out', out]);
+    expect(many.code).toBe(0);
+    expect(many.stderr).toMatch(/--workers 1000: this machine has \d+ cores; using \d+ workers/);
+  });
+});
+
 describe('one output set, one writer', () => {
   it('an interrupted run into a directory of another scenario leaves no mix', async () => {
     const dir = tempDir();

@@ -1,0 +1,252 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { resolveScenario, type Scenario, ScenarioError } from '@synkti/sim-core';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../src/errors.js';
+import { loadScenario } from '../src/load-scenario.js';
+import { tempDir } from './fixtures/cli.js';
+
+/**
+ * Bad scenarios, table-driven, through both doors: the file loader (schema, then resolver) and
+ * the library's resolveScenario. Each must be refused by both with the same field path, so the
+ * two cannot drift apart.
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: test documents are mutated freely by path
+type Doc = { scenario: any } & Record<string, unknown>;
+const base = (): Doc => ({
+  name: 'bad',
+  scenario: {
+    horizonHours: 24,
+    instanceTypes: [
+      {
+        name: 'gpu',
+        gpuMemoryMb: 24_000,
+        networkGbps: 10,
+        onDemandPerHour: 1,
+        spotPrice: { kind: 'ou', meanPerHour: 0.3, theta: 0.5, sigma: 0.2, floorPerHour: 0.1 },
+      },
+    ],
+    workload: { tasks: [{ id: 'job', workSeconds: 3600, memoryMb: 8000, stateMb: 100 }] },
+  },
+  seeds: 2,
+  policies: ['greedy-spot'],
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: as above
+const cases: [string, string, (s: any) => void][] = [
+  [
+    'horizonHours',
+    'horizonHours',
+    (s) => {
+      s.horizonHours = -1;
+    },
+  ],
+  [
+    'gpuMemoryMb',
+    'instanceTypes[0].gpuMemoryMb',
+    (s) => {
+      s.instanceTypes[0].gpuMemoryMb = 0;
+    },
+  ],
+  [
+    'networkGbps',
+    'instanceTypes[0].networkGbps',
+    (s) => {
+      s.instanceTypes[0].networkGbps = -1;
+    },
+  ],
+  [
+    'onDemandPerHour 0',
+    'instanceTypes[0].onDemandPerHour',
+    (s) => {
+      s.instanceTypes[0].onDemandPerHour = 0;
+    },
+  ],
+  [
+    'onDemandPerHour huge',
+    'instanceTypes[0].onDemandPerHour',
+    (s) => {
+      s.instanceTypes[0].onDemandPerHour = 1e300;
+    },
+  ],
+  [
+    'bootSeconds',
+    'instanceTypes[0].bootSeconds',
+    (s) => {
+      s.instanceTypes[0].bootSeconds = -5;
+    },
+  ],
+  [
+    'OU floor above cap',
+    'instanceTypes[0].spotPrice.floorPerHour',
+    (s) => {
+      s.instanceTypes[0].spotPrice.floorPerHour = 2;
+    },
+  ],
+  [
+    'OU theta',
+    'instanceTypes[0].spotPrice.theta',
+    (s) => {
+      s.instanceTypes[0].spotPrice.theta = 0;
+    },
+  ],
+  [
+    'billing increment',
+    'instanceTypes[0].billing.incrementSeconds',
+    (s) => {
+      s.instanceTypes[0].billing = { incrementSeconds: 0 };
+    },
+  ],
+  [
+    'grace',
+    'gracePeriodSeconds',
+    (s) => {
+      s.gracePeriodSeconds = -1;
+    },
+  ],
+  [
+    'detection above grace',
+    'detectionLatencySeconds',
+    (s) => {
+      s.gracePeriodSeconds = 10;
+      s.detectionLatencySeconds = 20;
+    },
+  ],
+  [
+    'partial above full',
+    'checkpoint.partialThreshold',
+    (s) => {
+      s.checkpoint = { fullThreshold: 0.5, partialThreshold: 0.8 };
+    },
+  ],
+  [
+    'policy tick',
+    'policyTickSeconds',
+    (s) => {
+      s.policyTickSeconds = 0;
+    },
+  ],
+  [
+    'restart overhead',
+    'restartOverheadSeconds',
+    (s) => {
+      s.restartOverheadSeconds = -1;
+    },
+  ],
+  [
+    'duplicate type',
+    'instanceTypes[1].name',
+    (s) => {
+      s.instanceTypes.push({ ...s.instanceTypes[0] });
+    },
+  ],
+];
+
+describe('bad scenarios are refused by the file loader and by resolveScenario alike', () => {
+  const dir = tempDir();
+  it.each(cases)('%s', (_label, field, mutate) => {
+    const doc = base();
+    mutate(doc.scenario);
+    // Library door.
+    let libraryPath: string | undefined;
+    try {
+      resolveScenario(doc.scenario as Scenario);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ScenarioError);
+      libraryPath = (error as ScenarioError).path;
+    }
+    expect(libraryPath).toBe(field);
+    // File door.
+    const file = path.join(dir, `${field.replace(/\W/g, '_')}.json`);
+    writeFileSync(file, JSON.stringify(doc));
+    expect(() => loadScenario(file)).toThrow(InputError);
+    const dotted = field.replace(/\[(\d+)\]/g, '[$1]');
+    expect(() => loadScenario(file)).toThrow(`${file}: scenario.${dotted}: expected`);
+  });
+});
+
+describe('file-level refusals', () => {
+  const dir = tempDir();
+  const load = (doc: unknown, name = 'bad.json') => {
+    const file = path.join(dir, name);
+    writeFileSync(file, JSON.stringify(doc));
+    return () => loadScenario(file, { warn: () => {} });
+  };
+
+  it('counts runs before expanding anything', () => {
+    const huge = { ...base(), seeds: 1e9 };
+    const start = Date.now();
+    expect(load(huge)).toThrow(
+      /asks for 6\.000e\+9 runs \(1000000000 seeds × 2 policies × 3 planners\)/,
+    );
+    expect(load({ ...base(), sweep: { horizonHours: { from: 1, to: 1e9, step: 1 } } })).toThrow(
+      /more than 100000 in one invocation \(sharding splits the same list/,
+    );
+    expect(Date.now() - start).toBeLessThan(5000); // refused at once, not after expanding 1e9 values
+  });
+
+  it('refuses a reversed sweep range', () => {
+    expect(load({ ...base(), sweep: { horizonHours: { from: 10, to: 1, step: 1 } } })).toThrow(
+      'sweep."horizonHours": expected "to" >= "from", got from 10 to 1 (no values)',
+    );
+  });
+
+  it('refuses names that leave results/, and keys that reach Object.prototype', () => {
+    expect(load({ ...base(), name: '../../escape' })).toThrow(
+      /name: expected 1-100 letters, digits/,
+    );
+    expect(load({ ...base(), sweep: { '__proto__.polluted': [1] } })).toThrow(
+      'sweep."__proto__.polluted": "__proto__" is not a scenario field',
+    );
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    const params = JSON.parse('{"name": "greedy-spot", "params": {"__proto__": {"x": 1}}}');
+    expect(load({ ...base(), policies: [params] })).toThrow(
+      'policies[0].params.__proto__: "__proto__" is not allowed as a key',
+    );
+  });
+
+  it('refuses trace paths outside the trace directory before reading them', () => {
+    for (const file of ['../../../etc/passwd', '/etc/passwd']) {
+      const doc = base();
+      doc.scenario.instanceTypes[0].preemption = { kind: 'trace', file };
+      expect(load(doc)).toThrow(`trace "${file}": expected a path inside the trace directory`);
+    }
+  });
+
+  it('refuses a run estimated at too many events, naming the estimate and the override', () => {
+    const doc = base();
+    doc.scenario.policyTickSeconds = 0.001;
+    expect(load(doc)).toThrow(
+      /estimated at 8\.64e\+7 events \(8\.64e\+7 policy ticks .*--max-events-per-run/,
+    );
+    expect(() =>
+      loadScenario(path.join(dir, 'bad.json'), { maxEventsPerRun: 1e8, warn: () => {} }),
+    ).not.toThrow();
+  });
+
+  it('refuses tasks that can never run, warns about some', () => {
+    const big = base();
+    big.scenario.workload.tasks[0].memoryMb = 30_000;
+    expect(load(big)).toThrow(
+      'no task fits any instance type (e.g. job (30000 MB; the largest instance type has 24000 MB))',
+    );
+    const late = base();
+    late.scenario.workload.tasks[0].arrivalSeconds = 30 * 3600;
+    expect(load(late)).toThrow(/every task arrives after the horizon of 24 h/);
+    const some = base();
+    some.scenario.workload.tasks.push({
+      id: 'huge',
+      workSeconds: 60,
+      memoryMb: 30_000,
+      stateMb: 0,
+    });
+    const warnings: string[] = [];
+    const file = path.join(dir, 'some.json');
+    writeFileSync(file, JSON.stringify(some));
+    loadScenario(file, { warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual([
+      expect.stringContaining('warning: 1 of 2 tasks (seed 1) fit no instance type'),
+    ]);
+  });
+});
