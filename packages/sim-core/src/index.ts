@@ -108,6 +108,13 @@ export {
   offlineOptimalCost,
 } from './planning/offline-optimal.js';
 export {
+  type CheckpointStep,
+  type DisplacedTaskState,
+  type PreemptionInput,
+  type PreemptionResponse,
+  respondToPreemption,
+} from './planning/preemption-response.js';
+export {
   type Decisions,
   type InstanceState,
   type InstanceView,

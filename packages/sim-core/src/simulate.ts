@@ -36,15 +36,13 @@ import { traceOffsetSeconds } from './market/trace-offset.js';
 import { checkInvariants, type InvariantMemory } from './metrics/invariants.js';
 import type { RunResult, SimEvent, SpotPriceSample } from './metrics/run-result.js';
 import { mean, quantile } from './metrics/stats.js';
-import { planGraceCheckpoint } from './planning/checkpoint.js';
 import {
   type Destination,
-  type DisplacedTask,
   MIGRATION_PLANNERS,
   type MigrationPlanner,
   type PlannedMove,
-  planMigrationsEach,
 } from './planning/migration.js';
+import { respondToPreemption } from './planning/preemption-response.js';
 import {
   type Decisions,
   type InstanceView,
@@ -654,7 +652,6 @@ class Run implements SimulationView {
   /** The orchestrator learns of a notice: checkpoint, migrate, hand the rest to the policy. */
   #detect(inst: InstanceState): void {
     const now = this.now;
-    const window = this.scenario.gracePeriodSeconds - this.scenario.detectionLatencySeconds;
     this.#log('detect', undefined, inst);
     const computing = new Set<TaskState>();
     const displaced: TaskState[] = [];
@@ -670,12 +667,6 @@ class Run implements SimulationView {
     for (const task of this.#pending)
       if (task.preemptions > 0 && !fromHere.has(task)) displaced.push(task);
 
-    const asDisplaced = (task: TaskState): DisplacedTask => ({
-      id: task.id,
-      memoryMb: task.memoryMb,
-      stateMb: computing.has(task) || task.needsRestore ? task.stateMb : 0,
-      sourceMBps: computing.has(task) ? inst.type.networkMBps : undefined,
-    });
     // Candidates from the capacity index: accepting instances with room for the smallest task.
     const smallest = Math.min(...displaced.map((t) => t.memoryMb));
     const destinations: Destination[] = [];
@@ -696,59 +687,50 @@ class Run implements SimulationView {
     }
     const policy = this.options.policy;
     const accepts = policy.acceptsMigration?.bind(policy);
-    const filter = accepts
-      ? (t: DisplacedTask, d: Destination) =>
-          accepts(
-            this.#tasksById.get(t.id) as TaskState,
-            this.#instancesById.get(d.id) as InstanceState,
-            this,
-          )
-      : undefined;
-    const candidates = displaced.map(asDisplaced);
-    // Every planner on the same displaced set: this run's moves and the counterfactual tallies.
-    const plans = planMigrationsEach(candidates, destinations, MIGRATION_PLANNERS, filter);
-    const moves = plans.get(this.options.migration) as PlannedMove[];
-    if (candidates.length > 0) {
+    const response = respondToPreemption({
+      sourceBandwidthMBps: inst.type.networkMBps,
+      displaced: displaced.map((task) => ({
+        id: task.id,
+        memoryMb: task.memoryMb,
+        stateMb: task.stateMb,
+        computing: computing.has(task),
+        needsRestore: task.needsRestore,
+        progressSeconds: task.baseProgress,
+        lastCheckpointSeconds: task.lastCheckpoint,
+      })),
+      destinations,
+      windowSeconds: this.scenario.gracePeriodSeconds - this.scenario.detectionLatencySeconds,
+      thresholds: this.scenario.checkpoint,
+      planner: this.options.migration,
+      ...(accepts
+        ? {
+            accepts: (taskId: string, destinationId: string) =>
+              accepts(
+                this.#tasksById.get(taskId) as TaskState,
+                this.#instancesById.get(destinationId) as InstanceState,
+                this,
+              ),
+          }
+        : {}),
+    });
+    // Every planner on the same displaced set: the counterfactual tallies.
+    if (displaced.length > 0) {
       this.#decisions++;
-      this.#displacedCount += candidates.length;
+      this.#displacedCount += displaced.length;
       for (const planner of MIGRATION_PLANNERS) {
         const tally = this.#counterfactual[planner];
-        const plan = plans.get(planner) as PlannedMove[];
+        const plan = response.plans.get(planner) as readonly PlannedMove[];
         tally.placed += plan.length;
         for (const m of plan) tally.edgeSeconds += m.downtimeSeconds;
       }
     }
-    const destinationOf = new Map(
-      moves.map((m) => [m.taskId, this.#instancesById.get(m.destinationId) as InstanceState]),
-    );
-
-    // Grace-period checkpoints of the tasks that were computing: transfers leave the instance
-    // one after another, smallest state first (shortest first minimises the mean wait).
-    let queue = 0;
-    for (const task of [...computing].sort(
-      (a, b) => a.stateMb - b.stateMb || (a.id < b.id ? -1 : 1),
-    )) {
-      const dest = destinationOf.get(task.id);
-      const bandwidth = dest
-        ? Math.min(inst.type.networkMBps, dest.type.networkMBps)
-        : inst.type.networkMBps;
-      const progress = task.baseProgress;
-      const plan = planGraceCheckpoint(
-        {
-          stateMb: task.stateMb,
-          progressSeconds: progress,
-          lastCheckpointSeconds: task.lastCheckpoint,
-          bandwidthMBps: bandwidth,
-          windowSeconds: window - queue,
-        },
-        this.scenario.checkpoint,
-      );
-      const sent = now + queue + plan.transferSeconds;
-      queue += plan.transferSeconds;
+    for (const step of response.checkpoints) {
+      const task = this.#tasksById.get(step.taskId) as TaskState;
+      const { plan } = step;
       if (plan.outcome === 'full') this.#full++;
       else if (plan.outcome === 'partial') this.#partial++;
       else this.#restarts++;
-      this.#lostSeconds += progress - plan.keptProgressSeconds;
+      this.#lostSeconds += task.baseProgress - plan.keptProgressSeconds;
       task.baseProgress = plan.keptProgressSeconds;
       task.lastCheckpoint = Math.min(task.lastCheckpoint, plan.keptProgressSeconds);
       this.#log('checkpoint', task, inst, {
@@ -756,23 +738,24 @@ class Run implements SimulationView {
         ratio: plan.ratio,
         kept: plan.keptProgressSeconds,
       });
-      if (dest && plan.outcome !== 'restart') {
-        task.stateReadyAt = sent;
-        task.needsRestore = false; // the state streamed straight to the destination
-      } else {
-        task.stateReadyAt = sent;
-        task.needsRestore = plan.keptProgressSeconds > 0;
-      }
+      task.stateReadyAt = now + step.startsAfterSeconds + plan.transferSeconds;
+      // Streamed straight to its destination, or written to storage for a later restore.
+      task.needsRestore =
+        step.destinationId !== undefined && plan.outcome !== 'restart'
+          ? false
+          : plan.keptProgressSeconds > 0;
     }
-    for (const move of moves) {
+    const moved = new Set<string>();
+    for (const move of response.moves) {
       const task = this.#tasksById.get(move.taskId) as TaskState;
-      const dest = destinationOf.get(task.id) as InstanceState;
+      const dest = this.#instancesById.get(move.destinationId) as InstanceState;
+      moved.add(task.id);
       this.#pending.delete(task);
       this.#migrations++;
       this.#log('migrate', task, dest, { from: inst.id });
       this.#assign(task, dest, this.#resumeTime(task, dest, now));
     }
-    for (const task of displaced) if (!destinationOf.has(task.id)) this.#pending.add(task);
+    for (const task of displaced) if (!moved.has(task.id)) this.#pending.add(task);
     this.#requestDecision();
   }
 
