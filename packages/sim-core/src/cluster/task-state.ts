@@ -23,7 +23,6 @@ interface Cycle {
 /** A task's mutable state; policies see it only as a {@link TaskView}. */
 export class TaskState implements TaskView {
   status: TaskStatus = 'pending';
-  arrived = false;
   /** Retained progress when the current computing stretch began, work-seconds. */
   baseProgress = 0;
   /** Progress saved by periodic checkpoints, work-seconds. */

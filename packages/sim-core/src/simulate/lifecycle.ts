@@ -1,0 +1,206 @@
+/**
+ * The lifecycle of instances and tasks in a run: launching (a spot launch is refused when the
+ * market has no capacity), placing a task and starting it after boot, restore and overhead,
+ * completing it, releasing idle instances, taking a task off its instance, and the notice that
+ * starts a preemption (its detection is the preemption response's, preemption.ts).
+ */
+
+import { InstanceState } from '../cluster/instance-state.js';
+import type { TaskState } from '../cluster/task-state.js';
+import { createRng } from '../engine/rng.js';
+import type { Market } from '../policy.js';
+import { freeSlot, type TypeMarket } from './market.js';
+import { P_IDLE, P_STATE, type RunState } from './state.js';
+
+/**
+ * Launches an instance of `m`'s type in `market`; undefined when the spot market has no capacity
+ * now (the policy is then asked again when it returns).
+ */
+export function launch(s: RunState, m: TypeMarket, market: Market): InstanceState | undefined {
+  const now = s.now;
+  let slot = 0;
+  if (market === 'spot') {
+    slot = freeSlot(m);
+    const next = m.preemption.nextLaunchAt(now, slot);
+    if (next > now) {
+      s.log('launch-refused', undefined, undefined, { type: m.type.name });
+      s.wakeUpAt(next); // ask the policy again when spot capacity returns
+      return undefined;
+    }
+  }
+  const id = `i${s.instances.length}`;
+  const price = market === 'spot' ? m.spotPrice : m.onDemandPrice;
+  const inst = new InstanceState(
+    id,
+    m.type,
+    market,
+    now,
+    now + m.type.bootSeconds,
+    price,
+    slot,
+    s.instances.length,
+  );
+  const index = s.capacity[market];
+  inst.onChange = (i) =>
+    index.set(i.position, i.accepting ? i.freeMemoryMb : Number.NEGATIVE_INFINITY);
+  inst.onChange(inst);
+  s.instances.push(inst);
+  s.instancesById.set(id, inst);
+  s.live.add(inst);
+  s.liveCache = undefined;
+  s.log('launch', undefined, inst, { market, type: m.type.name });
+  inst.events.push(
+    s.engine.scheduleAt(
+      inst.readyAt,
+      () => {
+        if (inst.state === 'booting') inst.state = 'running';
+        s.log('ready', undefined, inst);
+      },
+      `ready ${id}`,
+      P_STATE,
+    ),
+  );
+  if (market === 'spot') {
+    m.spotSlots.add(slot);
+    const rng = createRng(s.options.seed, `preemptions/${m.type.name}/${m.spotLaunched++}`);
+    const noticeAt = m.preemption.nextNoticeAt(now, s.horizonSeconds, rng, slot);
+    if (noticeAt <= s.horizonSeconds) {
+      inst.events.push(
+        s.engine.scheduleAt(noticeAt, () => notice(s, inst), `notice ${id}`, P_STATE),
+      );
+    }
+  }
+  return inst;
+}
+
+/**
+ * When a task placed on `inst` at `t` starts computing (boot, state restore, overhead). Every
+ * start on an instance other than the one it last computed on pays the restart overhead, the
+ * first start included (docs/model.md).
+ */
+export function resumeTime(s: RunState, task: TaskState, inst: InstanceState, t: number): number {
+  let start = Math.max(t, inst.readyAt, task.stateReadyAt);
+  if (task.needsRestore) start += task.stateMb / inst.type.networkMBps;
+  if (task.lastInstanceId !== inst.id) start += s.scenario.restartOverheadSeconds;
+  return start;
+}
+
+export function assign(s: RunState, task: TaskState, inst: InstanceState, startAt: number): void {
+  cancelIdle(s, inst);
+  inst.add(task);
+  task.instance = inst;
+  task.lastMarket = inst.market;
+  task.status = 'assigned';
+  s.log('place', task, inst, { startAt });
+  task.startEvent = s.engine.scheduleAt(startAt, () => start(s, task), `start ${task.id}`, P_STATE);
+}
+
+export function start(s: RunState, task: TaskState): void {
+  const inst = task.instance as InstanceState;
+  task.startEvent = undefined;
+  task.status = 'running';
+  task.runningSince = s.now;
+  task.speed = inst.type.speed;
+  task.needsRestore = false;
+  task.lastInstanceId = inst.id;
+  if (task.displacedAt !== undefined) {
+    s.tallies.downtimes.push(s.now - task.displacedAt);
+    task.displacedAt = undefined;
+  }
+  s.log('start', task, inst);
+  const done = task.completionTime(s.now, task.speed);
+  if (done <= s.horizonSeconds) {
+    task.completionEvent = s.engine.scheduleAt(
+      done,
+      () => complete(s, task),
+      `complete ${task.id}`,
+      P_STATE,
+    );
+  }
+}
+
+export function complete(s: RunState, task: TaskState): void {
+  const inst = task.instance as InstanceState;
+  task.completionEvent = undefined;
+  task.runningSince = undefined;
+  task.baseProgress = task.workSeconds;
+  task.status = 'completed';
+  task.completedAt = s.now;
+  task.instance = undefined;
+  inst.remove(task);
+  s.tallies.completionTimes.push(s.now - task.arrivalSeconds);
+  s.log('complete', task, inst);
+  if (inst.tasks.size === 0) scheduleIdle(s, inst);
+  s.requestDecision();
+}
+
+export function scheduleIdle(s: RunState, inst: InstanceState): void {
+  if (!inst.accepting || inst.idleEvent) return;
+  inst.idleEvent = s.engine.schedule(
+    s.scenario.idleReleaseSeconds,
+    () => {
+      inst.idleEvent = undefined;
+      if (inst.accepting && inst.tasks.size === 0) end(s, inst, 'released');
+    },
+    `idle ${inst.id}`,
+    P_IDLE,
+  );
+}
+
+export function end(s: RunState, inst: InstanceState, state: 'released' | 'terminated'): void {
+  inst.state = state;
+  inst.endedAt = s.now;
+  for (const e of inst.events) s.engine.cancel(e);
+  cancelIdle(s, inst);
+  s.live.delete(inst);
+  s.liveCache = undefined;
+  freeSpotSlot(s, inst);
+  s.log(state === 'released' ? 'release' : 'terminate', undefined, inst);
+}
+
+export function cancelIdle(s: RunState, inst: InstanceState): void {
+  if (inst.idleEvent) s.engine.cancel(inst.idleEvent);
+  inst.idleEvent = undefined;
+}
+
+/**
+ * Takes `task` off `inst` and makes it pending: cancels its completion (folding progress in)
+ * or its pending start. Returns whether it was computing.
+ */
+export function detach(s: RunState, task: TaskState, inst: InstanceState): boolean {
+  const wasComputing = task.status === 'running';
+  if (task.completionEvent) s.engine.cancel(task.completionEvent);
+  if (task.startEvent) s.engine.cancel(task.startEvent);
+  task.completionEvent = undefined;
+  task.startEvent = undefined;
+  if (wasComputing) task.stopAt(s.now);
+  inst.remove(task);
+  task.instance = undefined;
+  task.status = 'pending';
+  task.detachedAtSeconds = s.now;
+  return wasComputing;
+}
+
+/** A spot instance gives its pool slot back at notice (its capacity is gone) or at its end. */
+export function freeSpotSlot(s: RunState, inst: InstanceState): void {
+  if (inst.market !== 'spot' || inst.state === 'notified' || !inst.holdsSlot) return;
+  inst.holdsSlot = false;
+  s.markets.get(inst.type.name)?.spotSlots.delete(inst.slot);
+}
+
+/** A notice: the slot is gone now; detection after the latency, termination after the grace period. */
+export function notice(s: RunState, inst: InstanceState): void {
+  s.tallies.preemptions++;
+  freeSpotSlot(s, inst);
+  inst.state = 'notified';
+  cancelIdle(s, inst);
+  s.log('notice', undefined, inst, { price: inst.price.priceAt(s.now) });
+  const { gracePeriodSeconds, detectionLatencySeconds } = s.scenario;
+  s.engine.schedule(detectionLatencySeconds, () => s.detect(inst), `detect ${inst.id}`, P_STATE);
+  s.engine.schedule(
+    gracePeriodSeconds,
+    () => end(s, inst, 'terminated'),
+    `terminate ${inst.id}`,
+    P_STATE,
+  );
+}

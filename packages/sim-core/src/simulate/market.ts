@@ -1,0 +1,97 @@
+/**
+ * The market of one instance type in a run: its spot price, its on-demand price, its preemption
+ * process, and its pool of spot slots (trace capacity). Built once per run from the resolved
+ * type and the seed's named streams.
+ */
+
+import { createRng } from '../engine/rng.js';
+import { AvailabilityTrace } from '../market/availability-trace.js';
+import { OuPriceProcess } from '../market/ou-price.js';
+import {
+  PoissonPreemption,
+  type PreemptionProcess,
+  PriceSensitivePreemption,
+  TracePreemption,
+} from '../market/preemption.js';
+import { ConstantPrice, type PriceProcess } from '../market/price-process.js';
+import { TracePriceProcess } from '../market/spot-price-history.js';
+import { traceOffsetSeconds } from '../market/trace-offset.js';
+import type { ResolvedInstanceType } from '../scenario-resolve.js';
+
+/** Market state of one instance type: its spot price and preemption process. */
+export interface TypeMarket {
+  readonly type: ResolvedInstanceType;
+  readonly spotPrice: PriceProcess;
+  readonly onDemandPrice: PriceProcess;
+  readonly preemption: PreemptionProcess;
+  /** Spot instances launched so far (names the preemption streams). */
+  spotLaunched: number;
+  /** Live spot instances (their slots). */
+  readonly spotSlots: Set<number>;
+}
+
+/** Builds the market of `type` for a run of `seed` (its price and preemption streams). */
+export function buildMarket(
+  type: ResolvedInstanceType,
+  seed: string | number,
+  horizonSeconds: number,
+): TypeMarket {
+  const sp = type.spotPrice;
+  let spotPrice: PriceProcess;
+  if (sp.kind === 'ou') {
+    spotPrice = new OuPriceProcess(
+      {
+        meanPerHour: sp.meanPerHour,
+        theta: sp.theta,
+        sigma: sp.sigma,
+        ...(sp.initialPerHour !== undefined ? { initialPerHour: sp.initialPerHour } : {}),
+        floorPerHour: sp.floorPerHour ?? 0,
+        capPerHour: sp.capPerHour ?? type.onDemandPerHour,
+      },
+      sp.stepSeconds ?? 300,
+      createRng(seed, `prices/${type.name}`),
+    );
+  } else if (sp.kind === 'constant') {
+    spotPrice = new ConstantPrice(sp.perHour);
+  } else {
+    spotPrice = new TracePriceProcess(sp.records, {
+      instanceType: sp.instanceType ?? type.name,
+      availabilityZone: sp.availabilityZone,
+      ...(sp.productDescription !== undefined ? { productDescription: sp.productDescription } : {}),
+      ...(sp.startSeconds !== undefined ? { startSeconds: sp.startSeconds } : {}),
+    });
+  }
+  const pp = type.preemption;
+  let preemption: PreemptionProcess;
+  if (pp.kind === 'trace') {
+    const offset = traceOffsetSeconds(pp, type.name, seed, horizonSeconds);
+    preemption = new TracePreemption(new AvailabilityTrace(pp.trace, offset));
+  } else if ((pp.priceSensitivity ?? 0) !== 0) {
+    const mu =
+      sp.kind === 'ou' ? sp.meanPerHour : (spotPrice.minPerHour + spotPrice.maxPerHour) / 2;
+    preemption = new PriceSensitivePreemption(
+      pp.ratePerHour ?? 0.05,
+      pp.priceSensitivity ?? 0,
+      spotPrice,
+      mu,
+    );
+  } else {
+    preemption = new PoissonPreemption(pp.ratePerHour ?? 0.05);
+  }
+  return {
+    type,
+    spotPrice,
+    onDemandPrice: new ConstantPrice(type.onDemandPerHour),
+    preemption,
+    spotLaunched: 0,
+    spotSlots: new Set(),
+  };
+}
+
+/** The lowest pool slot no live spot instance of the type holds. Only traces use slots. */
+export function freeSlot(m: TypeMarket): number {
+  if (m.type.preemption.kind !== 'trace') return 0;
+  let slot = 0;
+  while (m.spotSlots.has(slot)) slot++;
+  return slot;
+}

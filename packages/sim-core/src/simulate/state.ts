@@ -1,0 +1,145 @@
+/**
+ * The state of one run: the engine, the markets, the tasks and instances with their indexes,
+ * the tallies and the event log, and the two hooks through which the lifecycle reaches the run
+ * (asking the policy for a decision, handling a detected notice). The lifecycle
+ * (lifecycle.ts), the preemption response (preemption.ts) and the run loop (run.ts) change it.
+ *
+ * Event priorities at equal times: state changes (arrivals, boots, starts, completions,
+ * notices, detections, terminations) first, in scheduling order; then policy ticks (the policy's
+ * moves of running tasks); then policy decisions; then idle releases — so a tick and a decision
+ * see every change of their instant (a spot instance whose trace tick turns unavailable at t is
+ * gone before the tick at t asks the policy anything, as in the Can't Be Late simulator), and an
+ * instance freed at t can take a pending task at t before it is released.
+ */
+
+import { CapacityIndex } from '../cluster/capacity-index.js';
+import type { InstanceState } from '../cluster/instance-state.js';
+import { TaskState } from '../cluster/task-state.js';
+import type { ResolvedTask } from '../cluster/workload.js';
+import { Engine } from '../engine/engine.js';
+import type { SimEvent } from '../metrics/run-result.js';
+import { type Market, PolicyDecisionError, type SimulationView } from '../policy.js';
+import { MB_PER_SECOND_PER_GBPS, type ResolvedScenario } from '../scenario-resolve.js';
+import type { SimulateOptions } from '../simulate-options.js';
+import { buildMarket, type TypeMarket } from './market.js';
+import { Tallies } from './tallies.js';
+
+/** Priority of state changes. */
+export const P_STATE = 0;
+/** Priority of policy ticks: after the state changes of their instant. */
+export const P_TICK = 5;
+/** Priority of policy decisions: after ticks. */
+export const P_DECIDE = 10;
+/** Priority of idle releases: after decisions. */
+export const P_IDLE = 20;
+
+/** See the file comment. */
+export class RunState {
+  readonly engine = new Engine();
+  readonly markets = new Map<string, TypeMarket>();
+  readonly tasks: readonly TaskState[];
+  readonly tasksById = new Map<string, TaskState>();
+  /** Tasks waiting for a placement. */
+  readonly pending = new Set<TaskState>();
+  /** Every instance launched, in launch order. */
+  readonly instances: InstanceState[] = [];
+  readonly instancesById = new Map<string, InstanceState>();
+  /** Booting, running or notified instances. */
+  readonly live = new Set<InstanceState>();
+  /** Free memory of accepting instances by launch position, per market. */
+  readonly capacity: Record<Market, CapacityIndex> = {
+    spot: new CapacityIndex(),
+    'on-demand': new CapacityIndex(),
+  };
+  /** `live` as a list, until it changes. */
+  liveCache: InstanceState[] | undefined;
+  /** Times at which a "spot is available again" decision is already scheduled. */
+  readonly wakeups = new Set<number>();
+  readonly events: SimEvent[] | undefined;
+  readonly tallies = new Tallies();
+  /** Asks the policy for a decision at this instant (coalesced). Set by the run. */
+  requestDecision: () => void = () => {};
+  /** Handles a detected notice of an instance. Set by the run. */
+  detect: (inst: InstanceState) => void = () => {};
+  /** What the policy sees (the run). Set by the run. */
+  view: SimulationView | undefined;
+
+  constructor(
+    readonly scenario: ResolvedScenario,
+    workload: readonly ResolvedTask[],
+    readonly options: SimulateOptions,
+  ) {
+    for (const t of scenario.instanceTypes)
+      this.markets.set(t.name, buildMarket(t, options.seed, scenario.horizonSeconds));
+    const storageMBps = scenario.checkpoint.storageBandwidthGbps * MB_PER_SECOND_PER_GBPS;
+    const clock = () => this.engine.now;
+    this.tasks = workload.map((spec) => {
+      const task = new TaskState(spec, storageMBps);
+      task.clock = clock;
+      this.tasksById.set(task.id, task);
+      return task;
+    });
+    this.events = options.recordEvents ? [] : undefined;
+  }
+
+  get now(): number {
+    return this.engine.now;
+  }
+
+  get horizonSeconds(): number {
+    return this.scenario.horizonSeconds;
+  }
+
+  /** Records an event when the run keeps its log. */
+  log(
+    kind: SimEvent['kind'],
+    task?: TaskState,
+    instance?: InstanceState,
+    detail?: SimEvent['detail'],
+  ): void {
+    if (this.events === undefined) return;
+    this.events.push({
+      t: this.now,
+      kind,
+      ...(task ? { task: task.id } : {}),
+      ...(instance ? { instance: instance.id } : {}),
+      ...(detail ? { detail } : {}),
+    });
+  }
+
+  /** The market of a type. @throws PolicyDecisionError for an unknown type. */
+  market(typeName: string): TypeMarket {
+    const m = this.markets.get(typeName);
+    if (m === undefined) {
+      throw new PolicyDecisionError(
+        this.options.policy.name,
+        `unknown instance type "${typeName}"; known: ${[...this.markets.keys()].join(', ')}`,
+      );
+    }
+    return m;
+  }
+
+  /**
+   * The first accepting instance in launch order, after position `from`, of `market` with at
+   * least `minFreeMemoryMb` free. O(log instances).
+   */
+  findInstance(market: Market, minFreeMemoryMb: number, from = 0): InstanceState | undefined {
+    const pos = this.capacity[market].firstFit(minFreeMemoryMb, from);
+    return pos < 0 ? undefined : this.instances[pos];
+  }
+
+  /** A policy told "no spot now" is asked again when spot can next be launched. */
+  wakeUpAt(t: number): void {
+    if (!Number.isFinite(t) || t > this.horizonSeconds || this.wakeups.has(t)) return;
+    this.wakeups.add(t);
+    this.engine.scheduleAt(
+      t,
+      () => {
+        this.wakeups.delete(t);
+        this.requestDecision();
+      },
+      'spot available',
+      P_STATE,
+    );
+  }
+}
