@@ -100,7 +100,13 @@ export interface SimulationView {
   ): InstanceView | undefined;
   /** Current spot price of a type, $/hour. */
   spotPricePerHour(typeName: string): number;
-  /** Whether a spot instance of the type can be launched now (always true without a trace). */
+  /**
+   * Whether a spot instance of the type can be launched now (always true without a trace).
+   * Asking has one effect a waiting policy relies on: when the answer is false, the simulation
+   * asks the policy to decide again at the instant spot can next be launched (without a policy
+   * tick, that is the only thing that wakes a policy waiting for spot). Launching spot when it
+   * is unavailable is refused the same way (a `launch-refused` event) and wakes it too.
+   */
   spotAvailable(typeName: string): boolean;
   task(id: string): TaskView | undefined;
   instance(id: string): InstanceView | undefined;

@@ -65,15 +65,19 @@ export class InstanceState implements InstanceView {
     return this.state === 'booting' || this.state === 'running';
   }
 
-  add(task: TaskState): void {
+  /** Puts `task` on this instance and points the task here: both sides of the link at once. */
+  attach(task: TaskState): void {
     this.tasks.add(task);
+    task.instance = this;
     this.usedMemoryMb += task.memoryMb;
     this.#taskIds = undefined;
     this.onChange(this);
   }
 
-  remove(task: TaskState): void {
+  /** Takes `task` off this instance and clears the task's link to it. */
+  detach(task: TaskState): void {
     if (!this.tasks.delete(task)) return;
+    task.instance = undefined;
     this.usedMemoryMb -= task.memoryMb;
     if (this.tasks.size === 0) this.usedMemoryMb = 0; // no drift from float sums
     this.#taskIds = undefined;

@@ -9,8 +9,15 @@
 
 import type { EventHandle } from '../engine/engine.js';
 import type { Market, TaskStatus, TaskView } from '../policy.js';
-import type { InstanceState } from './instance-state.js';
 import type { ResolvedTask } from './workload.js';
+
+/**
+ * What a task knows of the instance it is on. The instance (InstanceState) owns the link: it
+ * sets and clears it in `attach` / `detach`, so the two sides always agree.
+ */
+export interface TaskHost {
+  readonly id: string;
+}
 
 /** Periodic checkpoint timing of a running task. */
 interface Cycle {
@@ -31,7 +38,8 @@ export class TaskState implements TaskView {
   runningSince: number | undefined;
   /** Work-seconds per wall-second of the current instance. */
   speed = 0;
-  instance: InstanceState | undefined;
+  /** The instance it is on or assigned to; set only by InstanceState.attach / detach. */
+  instance: TaskHost | undefined;
   /** The instance it last computed on (for the restart overhead). */
   lastInstanceId: string | undefined;
   /** Market of the instance it is on or was last placed on (see TaskView.lastMarket). */

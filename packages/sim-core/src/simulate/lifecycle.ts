@@ -87,8 +87,7 @@ export function resumeTime(s: RunState, task: TaskState, inst: InstanceState, t:
 
 export function assign(s: RunState, task: TaskState, inst: InstanceState, startAt: number): void {
   cancelIdle(s, inst);
-  inst.add(task);
-  task.instance = inst;
+  inst.attach(task);
   task.lastMarket = inst.market;
   task.status = 'assigned';
   s.log('place', task, inst, { startAt });
@@ -126,8 +125,7 @@ export function complete(s: RunState, task: TaskState): void {
   task.baseProgress = task.workSeconds;
   task.status = 'completed';
   task.completedAt = s.now;
-  task.instance = undefined;
-  inst.remove(task);
+  inst.detach(task);
   s.tallies.completionTimes.push(s.now - task.arrivalSeconds);
   s.log('complete', task, inst);
   if (inst.tasks.size === 0) scheduleIdle(s, inst);
@@ -174,8 +172,7 @@ export function detach(s: RunState, task: TaskState, inst: InstanceState): boole
   task.completionEvent = undefined;
   task.startEvent = undefined;
   if (wasComputing) task.stopAt(s.now);
-  inst.remove(task);
-  task.instance = undefined;
+  inst.detach(task);
   task.status = 'pending';
   task.detachedAtSeconds = s.now;
   return wasComputing;
