@@ -94,7 +94,13 @@ export function respondToPreemption(input: PreemptionInput): PreemptionResponse 
   const plans = planMigrationsEach(candidates, input.destinations, MIGRATION_PLANNERS, filter);
   const moves = plans.get(input.planner) as PlannedMove[];
   const destinationOf = new Map(moves.map((m) => [m.taskId, m.destinationId]));
-  const bandwidthOf = new Map(input.destinations.map((d) => [d.id, d.bandwidthMBps]));
+  // Bandwidths of the destinations moved to (few), not of every candidate.
+  const bandwidthOf = new Map<string, number>();
+  if (moves.length > 0) {
+    const targets = new Set(destinationOf.values());
+    for (const d of input.destinations)
+      if (targets.has(d.id)) bandwidthOf.set(d.id, d.bandwidthMBps);
+  }
 
   const checkpoints: CheckpointStep[] = [];
   let queue = 0;

@@ -6,7 +6,22 @@
  * `simulate` applies the result; live mode will check with the same function.
  */
 
-import { type Decisions, type LaunchRequest, type Market, PolicyDecisionError } from '../policy.js';
+import {
+  type Decisions,
+  type LaunchRequest,
+  type Market,
+  type Placement,
+  PolicyDecisionError,
+} from '../policy.js';
+
+/** What a decision check reads of an instance (InstanceState has it). */
+export interface DecisionInstance {
+  readonly state: string;
+  readonly accepting: boolean;
+  readonly freeMemoryMb: number;
+  /** Tasks on or assigned to it. */
+  readonly tasks: { readonly size: number };
+}
 
 /** What checking a decision needs to know of the run's state. */
 export interface DecisionWorld {
@@ -18,26 +33,18 @@ export interface DecisionWorld {
   readonly typeNames: readonly string[];
   /** Memory of a pending task, MB; undefined when the task is not pending. */
   pendingTaskMemoryMb(taskId: string): number | undefined;
-  /** An instance's state, free memory (MB) and whether it hosts tasks; undefined if unknown. */
-  instance(id: string):
-    | {
-        readonly state: string;
-        readonly accepting: boolean;
-        readonly freeMemoryMb: number;
-        readonly hosting: boolean;
-      }
-    | undefined;
+  /** An instance's state, whether it accepts tasks, and its free memory (MB); undefined if unknown. */
+  instance(id: string): DecisionInstance | undefined;
 }
 
-/** Where a placement puts its task. */
-export type PlacementTarget = { readonly instanceId: string } | { readonly launchIndex: number };
-
-/** A decision, checked. */
+/** A decision, checked: the policy's own lists (none missing), every entry valid. */
 export interface CheckedDecisions {
   readonly launches: readonly LaunchRequest[];
-  readonly placements: readonly { readonly taskId: string; readonly target: PlacementTarget }[];
+  readonly placements: readonly Placement[];
   readonly releases: readonly string[];
 }
+
+const NONE: readonly never[] = [];
 
 /** Memory slack of the fit check, MB (sums of fractional task sizes). */
 const MEMORY_SLACK_MB = 1e-9;
@@ -53,7 +60,7 @@ export function checkDecisions(d: Decisions, world: DecisionWorld): CheckedDecis
   if (d === null || typeof d !== 'object') {
     fail(`decide returned ${String(d)}, expected a Decisions object ({} to decide nothing)`);
   }
-  const launches = d.launches ?? [];
+  const launches = d.launches ?? NONE;
   const launchFree: number[] = [];
   for (const [k, req] of launches.entries()) {
     const memory = world.typeMemoryMb(req.instanceType);
@@ -67,11 +74,13 @@ export function checkDecisions(d: Decisions, world: DecisionWorld): CheckedDecis
     }
     launchFree.push(memory as number);
   }
-  const placements: { taskId: string; target: PlacementTarget }[] = [];
-  const placed = new Set<string>();
+  const placements = d.placements ?? NONE;
+  // Allocated only when a decision has several placements (the common one has one).
+  const placed = placements.length > 1 ? new Set<string>() : undefined;
   const promised = new Map<string, number>(); // MB promised on existing instances, by id
-  for (const [k, p] of (d.placements ?? []).entries()) {
-    const memory = placed.has(p.taskId) ? undefined : world.pendingTaskMemoryMb(p.taskId);
+  for (let k = 0; k < placements.length; k++) {
+    const p = placements[k] as Placement;
+    const memory = placed?.has(p.taskId) ? undefined : world.pendingTaskMemoryMb(p.taskId);
     if (memory === undefined) fail(`placements[${k}]: task "${p.taskId}" is not pending`);
     const need = memory as number;
     if ('launchIndex' in p) {
@@ -86,7 +95,6 @@ export function checkDecisions(d: Decisions, world: DecisionWorld): CheckedDecis
         );
       }
       launchFree[i] = free - need;
-      placements.push({ taskId: p.taskId, target: { launchIndex: i } });
     } else {
       const inst = world.instance(p.instanceId);
       if (inst === undefined || !inst.accepting) {
@@ -102,15 +110,15 @@ export function checkDecisions(d: Decisions, world: DecisionWorld): CheckedDecis
         );
       }
       promised.set(p.instanceId, before + need);
-      placements.push({ taskId: p.taskId, target: { instanceId: p.instanceId } });
     }
-    placed.add(p.taskId);
+    placed?.add(p.taskId);
   }
-  for (const id of d.releases ?? []) {
+  const releases = d.releases ?? NONE;
+  for (const id of releases) {
     const inst = world.instance(id);
-    if (inst === undefined || !inst.accepting || inst.hosting || promised.has(id)) {
+    if (inst === undefined || !inst.accepting || inst.tasks.size > 0 || promised.has(id)) {
       fail(`release of "${id}": only idle booting or running instances can be released`);
     }
   }
-  return { launches, placements, releases: d.releases ?? [] };
+  return { launches, placements, releases };
 }

@@ -129,7 +129,7 @@ export function complete(s: RunState, task: TaskState): void {
   s.tallies.completionTimes.push(s.now - task.arrivalSeconds);
   s.log('complete', task, inst);
   if (inst.tasks.size === 0) scheduleIdle(s, inst);
-  s.requestDecision();
+  s.owner.requestDecision();
 }
 
 export function scheduleIdle(s: RunState, inst: InstanceState): void {
@@ -193,7 +193,12 @@ export function notice(s: RunState, inst: InstanceState): void {
   cancelIdle(s, inst);
   s.log('notice', undefined, inst, { price: inst.price.priceAt(s.now) });
   const { gracePeriodSeconds, detectionLatencySeconds } = s.scenario;
-  s.engine.schedule(detectionLatencySeconds, () => s.detect(inst), `detect ${inst.id}`, P_STATE);
+  s.engine.schedule(
+    detectionLatencySeconds,
+    () => s.owner.detect(inst),
+    `detect ${inst.id}`,
+    P_STATE,
+  );
   s.engine.schedule(
     gracePeriodSeconds,
     () => end(s, inst, 'terminated'),

@@ -9,7 +9,6 @@ import type { InstanceState } from '../cluster/instance-state.js';
 import type { TaskState } from '../cluster/task-state.js';
 import { type Destination, MIGRATION_PLANNERS, type PlannedMove } from '../planning/migration.js';
 import { respondToPreemption } from '../planning/preemption-response.js';
-import type { SimulationView } from '../policy.js';
 import { assign, detach, resumeTime } from './lifecycle.js';
 import type { RunState } from './state.js';
 
@@ -72,7 +71,7 @@ export function detect(s: RunState, inst: InstanceState): void {
             accepts(
               s.tasksById.get(taskId) as TaskState,
               s.instancesById.get(destinationId) as InstanceState,
-              s.view as SimulationView,
+              s.owner,
             ),
         }
       : {}),
@@ -120,5 +119,5 @@ export function detect(s: RunState, inst: InstanceState): void {
     assign(s, task, dest, resumeTime(s, task, dest, now));
   }
   for (const task of displaced) if (!moved.has(task.id)) s.pending.add(task);
-  s.requestDecision();
+  s.owner.requestDecision();
 }

@@ -37,11 +37,7 @@ export class Run implements SimulationView {
     workload: readonly ResolvedTask[],
     readonly options: SimulateOptions,
   ) {
-    const s = new RunState(scenario, workload, options);
-    this.#s = s;
-    s.view = this;
-    s.requestDecision = () => this.#requestDecision();
-    s.detect = (inst) => detect(s, inst);
+    this.#s = new RunState(scenario, workload, options, this);
     this.horizonSeconds = scenario.horizonSeconds;
     this.instanceTypes = scenario.instanceTypes;
     this.restartOverheadSeconds = scenario.restartOverheadSeconds;
@@ -115,7 +111,7 @@ export class Run implements SimulationView {
       // its tick starts.
       const onTick = (k: number): void => {
         this.#policyMoves();
-        this.#requestDecision();
+        this.requestDecision();
         const next = (k + 1) * tick;
         if (next <= this.horizonSeconds)
           engine.scheduleAt(next, () => onTick(k + 1), 'policy tick', P_TICK);
@@ -153,13 +149,19 @@ export class Run implements SimulationView {
   #arrive(task: TaskState): void {
     this.#s.pending.add(task);
     this.#s.log('arrival', task);
-    this.#requestDecision();
+    this.requestDecision();
   }
 
-  #requestDecision(): void {
+  /** Asks the policy for a decision at this instant (coalesced); state.ts `RunOwner`. */
+  requestDecision(): void {
     if (this.#decisionScheduled || this.#s.pending.size === 0) return;
     this.#decisionScheduled = true;
     this.#s.engine.schedule(0, () => this.#decide(), 'policy decision', P_DECIDE);
+  }
+
+  /** A detected notice goes to the preemption response; state.ts `RunOwner`. */
+  detect(inst: InstanceState): void {
+    detect(this.#s, inst);
   }
 
   #decide(): void {
@@ -171,35 +173,16 @@ export class Run implements SimulationView {
   /** Checks the policy's decisions (decisions.ts), then carries them out. */
   #apply(d: Decisions): void {
     const s = this.#s;
-    const checked = checkDecisions(d, {
-      policy: this.options.policy.name,
-      typeNames: [...s.markets.keys()],
-      typeMemoryMb: (name) => s.markets.get(name)?.type.gpuMemoryMb,
-      pendingTaskMemoryMb: (id) => {
-        const task = s.tasksById.get(id);
-        return task !== undefined && s.pending.has(task) ? task.memoryMb : undefined;
-      },
-      instance: (id) => {
-        const inst = s.instancesById.get(id);
-        return inst === undefined
-          ? undefined
-          : {
-              state: inst.state,
-              accepting: inst.accepting,
-              freeMemoryMb: inst.freeMemoryMb,
-              hosting: inst.tasks.size > 0,
-            };
-      },
-    });
+    const checked = checkDecisions(d, this.#s);
     const launched = checked.launches.map((req) =>
       launch(s, s.market(req.instanceType), req.market),
     );
     for (const p of checked.placements) {
       const task = s.tasksById.get(p.taskId) as TaskState;
       const inst =
-        'launchIndex' in p.target
-          ? launched[p.target.launchIndex]
-          : (s.instancesById.get(p.target.instanceId) as InstanceState);
+        'launchIndex' in p
+          ? launched[p.launchIndex]
+          : (s.instancesById.get(p.instanceId) as InstanceState);
       if (inst === undefined) continue; // spot launch refused: the task stays pending
       s.pending.delete(task);
       assign(s, task, inst, resumeTime(s, task, inst, this.now));

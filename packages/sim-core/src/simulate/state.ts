@@ -21,6 +21,7 @@ import type { SimEvent } from '../metrics/run-result.js';
 import { type Market, PolicyDecisionError, type SimulationView } from '../policy.js';
 import { MB_PER_SECOND_PER_GBPS, type ResolvedScenario } from '../scenario-resolve.js';
 import type { SimulateOptions } from '../simulate-options.js';
+import type { DecisionWorld } from './decisions.js';
 import { buildMarket, type TypeMarket } from './market.js';
 import { Tallies } from './tallies.js';
 
@@ -33,8 +34,16 @@ export const P_DECIDE = 10;
 /** Priority of idle releases: after decisions. */
 export const P_IDLE = 20;
 
+/** What the lifecycle needs of the run that owns the state (run.ts): the view, two hooks. */
+export interface RunOwner extends SimulationView {
+  /** Asks the policy for a decision at this instant (coalesced). */
+  requestDecision(): void;
+  /** Handles a detected notice of `inst` (the preemption response). */
+  detect(inst: InstanceState): void;
+}
+
 /** See the file comment. */
-export class RunState {
+export class RunState implements DecisionWorld {
   readonly engine = new Engine();
   readonly markets = new Map<string, TypeMarket>();
   readonly tasks: readonly TaskState[];
@@ -57,18 +66,19 @@ export class RunState {
   readonly wakeups = new Set<number>();
   readonly events: SimEvent[] | undefined;
   readonly tallies = new Tallies();
-  /** Asks the policy for a decision at this instant (coalesced). Set by the run. */
-  requestDecision: () => void = () => {};
-  /** Handles a detected notice of an instance. Set by the run. */
-  detect: (inst: InstanceState) => void = () => {};
-  /** What the policy sees (the run). Set by the run. */
-  view: SimulationView | undefined;
+  /** End of the run, seconds. */
+  readonly horizonSeconds: number;
+  /** Names of every instance type (decisions.ts `DecisionWorld`). */
+  readonly typeNames: readonly string[];
 
   constructor(
     readonly scenario: ResolvedScenario,
     workload: readonly ResolvedTask[],
     readonly options: SimulateOptions,
+    /** The run that owns this state: what the policy sees, and the run's two hooks. */
+    readonly owner: RunOwner,
   ) {
+    this.horizonSeconds = scenario.horizonSeconds;
     for (const t of scenario.instanceTypes)
       this.markets.set(t.name, buildMarket(t, options.seed, scenario.horizonSeconds));
     const storageMBps = scenario.checkpoint.storageBandwidthGbps * MB_PER_SECOND_PER_GBPS;
@@ -80,14 +90,30 @@ export class RunState {
       return task;
     });
     this.events = options.recordEvents ? [] : undefined;
+    this.typeNames = [...this.markets.keys()];
+  }
+
+  // ---- DecisionWorld (decisions.ts) --------------------------------------------------------
+
+  get policy(): string {
+    return this.options.policy.name;
+  }
+
+  typeMemoryMb(typeName: string): number | undefined {
+    return this.markets.get(typeName)?.type.gpuMemoryMb;
+  }
+
+  pendingTaskMemoryMb(taskId: string): number | undefined {
+    const task = this.tasksById.get(taskId);
+    return task !== undefined && this.pending.has(task) ? task.memoryMb : undefined;
+  }
+
+  instance(id: string): InstanceState | undefined {
+    return this.instancesById.get(id);
   }
 
   get now(): number {
     return this.engine.now;
-  }
-
-  get horizonSeconds(): number {
-    return this.scenario.horizonSeconds;
   }
 
   /** Records an event when the run keeps its log. */
@@ -136,7 +162,7 @@ export class RunState {
       t,
       () => {
         this.wakeups.delete(t);
-        this.requestDecision();
+        this.owner.requestDecision();
       },
       'spot available',
       P_STATE,

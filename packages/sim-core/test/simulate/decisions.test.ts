@@ -11,9 +11,9 @@ const world: DecisionWorld = {
   pendingTaskMemoryMb: (id) => ({ a: 10_000, b: 10_000, c: 10_000 })[id],
   instance: (id) =>
     ({
-      i0: { state: 'running', accepting: true, freeMemoryMb: 16_000, hosting: true },
-      i1: { state: 'running', accepting: true, freeMemoryMb: 24_000, hosting: false },
-      i2: { state: 'notified', accepting: false, freeMemoryMb: 24_000, hosting: false },
+      i0: { state: 'running', accepting: true, freeMemoryMb: 16_000, tasks: { size: 1 } },
+      i1: { state: 'running', accepting: true, freeMemoryMb: 24_000, tasks: { size: 0 } },
+      i2: { state: 'notified', accepting: false, freeMemoryMb: 24_000, tasks: { size: 0 } },
     })[id],
 };
 
@@ -31,11 +31,10 @@ describe('checkDecisions', () => {
       },
       world,
     );
-    expect(checked.placements.map((p) => p.target)).toEqual([
-      { launchIndex: 0 },
-      { launchIndex: 0 },
-      { instanceId: 'i0' },
-    ]);
+    const targets = checked.placements.map((p) =>
+      'launchIndex' in p ? p.launchIndex : p.instanceId,
+    );
+    expect(targets).toEqual([0, 0, 'i0']);
     expect(checked.releases).toEqual(['i1']);
   });
 

@@ -1,0 +1,10 @@
+import { loadScenario } from './packages/bench/src/load-scenario.ts';
+import { expandRuns, executeRun } from './packages/bench/src/runs.ts';
+const loaded = loadScenario('scenarios/default.json', { seeds: 60, warn: () => {} } as never);
+const { runs, scenarios } = expandRuns([loaded]);
+const t0 = performance.now();
+for (const r of runs.slice(0, 270)) executeRun(r, scenarios[r.point]);
+const t1 = performance.now();
+for (const r of runs) executeRun(r, scenarios[r.point]);
+const t2 = performance.now();
+console.log(`warm ${(t1 - t0).toFixed(0)} ms; ${runs.length} runs ${(t2 - t1).toFixed(0)} ms`);
