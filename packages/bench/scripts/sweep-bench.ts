@@ -12,11 +12,11 @@
 
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadScenario } from '../load-scenario.js';
-import { runsCsv } from '../outputs.js';
-import { runPool } from '../pool.js';
-import { expandRuns, type RunRow } from '../runs.js';
-import { REPOSITORY_ROOT } from '../traces-dir.js';
+import { loadScenario } from '../src/load-scenario.js';
+import { runsCsv } from '../src/outputs.js';
+import { runPool } from '../src/pool.js';
+import { expandRuns, type RunRow } from '../src/runs.js';
+import { REPOSITORY_ROOT } from '../src/traces-dir.js';
 import { median } from './measure.js';
 
 const file = process.argv[2] ?? path.join(REPOSITORY_ROOT, 'scenarios', 'default.json');

@@ -10,7 +10,7 @@
 
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { estimate } from '../paired-stats.js';
+import { estimate } from '../src/paired-stats.js';
 
 const DEFAULT_FILES = ['results/cant-be-late-paper/runs.csv', 'results/cant-be-late/runs.csv'];
 

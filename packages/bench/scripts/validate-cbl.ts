@@ -14,8 +14,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AvailabilityTraceData, parseAvailabilityTrace } from '@synkti/sim-core';
-import { InputError } from '../errors.js';
-import { REPOSITORY_ROOT, resolveTracesDir, traceFile } from '../traces-dir.js';
+import { InputError } from '../src/errors.js';
+import { REPOSITORY_ROOT, resolveTracesDir, traceFile } from '../src/traces-dir.js';
 import {
   agreement,
   CBL_POLICIES,
@@ -27,7 +27,7 @@ import {
   referenceTraceFile,
   runWindow,
   toleranceFailures,
-} from '../validation/cbl-reference.js';
+} from '../src/validation/cbl-reference.js';
 
 /** Default reference file, relative to the repository root. */
 const DEFAULT_REFERENCE = '../shared/data/cbl-reference/peer-runs-2023.csv';
