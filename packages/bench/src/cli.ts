@@ -186,6 +186,10 @@ async function runCommand(argv: {
     process.on('SIGINT', onLateSigint);
     let sorted: RunRow[];
     try {
+      process.stderr.write(`writing the output set of ${rows.length} runs to ${out}\n`);
+      // Fault injection for the test of a Ctrl-C in this window (bench/test/cli-refusals.test.ts).
+      const delay = Number(process.env['SYNKTI_TEST_FINAL_WRITE_DELAY_MS'] ?? 0);
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       const traced = tracedSpec ? traceRun(tracedSpec, scenarios) : undefined;
       if (traced && argv.events !== undefined) {
         writeAtomic(argv.events, traced.events.map((e) => `${JSON.stringify(e)}\n`).join(''));

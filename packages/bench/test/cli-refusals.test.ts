@@ -180,6 +180,24 @@ describe('one output set, one writer', () => {
     expect(read(out, 'notes.txt')).toBe('mine'); // not an output: kept
   });
 
+  it('a Ctrl-C during the final writes completes them first (exit 130, the whole set)', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'out');
+    const r = await interruptCli(
+      [CI_SCENARIO, '--seeds', '2', '--out', out],
+      /writing the output set/,
+      { SYNKTI_TEST_FINAL_WRITE_DELAY_MS: '1500' },
+    );
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('interrupted during the final writes: they were completed first');
+    const whole = path.join(dir, 'whole');
+    expect(runCli([CI_SCENARIO, '--seeds', '2', '--out', whole]).code).toBe(0);
+    for (const f of ['runs.csv', 'comparison.csv', 'summary.md']) {
+      expect(read(out, f), f).toBe(read(whole, f));
+    }
+    expect(JSON.parse(read(out, 'inputs.json')).complete).toBe(true);
+  });
+
   it('refuses a second writer and takes over the lock of a killed one', async () => {
     const dir = tempDir();
     const out = path.join(dir, 'out');
