@@ -13,8 +13,6 @@ export {
   InvalidCostError,
 } from './assignment/cost-matrix.js';
 export { solveAssignment } from './assignment/solve-assignment.js';
-export type { ResolvedTask } from './cluster/workload.js';
-export { resolveWorkload } from './cluster/workload.js';
 export {
   DEFAULT_PRIORITY,
   Engine,
@@ -41,8 +39,6 @@ export {
   instanceCostUsd,
 } from './market/billing.js';
 export {
-  DEFAULT_DETECTION_LATENCY_SECONDS,
-  GRACE_PERIOD_SECONDS,
   type NoticeSettings,
   type NoticeTimeline,
   noticeTimeline,
@@ -55,7 +51,6 @@ export {
   ouPricePath,
 } from './market/ou-price.js';
 export {
-  DEFAULT_PREEMPTION_RATE_PER_HOUR,
   PoissonPreemption,
   type PreemptionProcess,
   PriceSensitivePreemption,
@@ -74,7 +69,6 @@ export {
   TracePriceProcess,
   type TracePriceSelection,
 } from './market/spot-price-history.js';
-export { traceOffsetSeconds } from './market/trace-offset.js';
 export { InvariantViolation } from './metrics/invariants.js';
 export {
   type PlannerTally,
@@ -127,6 +121,18 @@ export {
   type TaskStatus,
   type TaskView,
 } from './policy.js';
+export * from './scenario/defaults.js';
+export {
+  MAX_PRICE_PER_HOUR,
+  MB_PER_SECOND_PER_GBPS,
+  type ResolvedInstanceType,
+  type ResolvedPreemption,
+  type ResolvedScenario,
+  type ResolvedSpotPrice,
+  resolveScenario,
+  ScenarioError,
+} from './scenario/resolve.js';
+export { traceOffsetSeconds } from './scenario/trace-offset.js';
 export type {
   CheckpointSpec,
   Distribution,
@@ -138,16 +144,9 @@ export type {
   TaskSpec,
   WorkloadGenerator,
   WorkloadSpec,
-} from './scenario.js';
-export {
-  DEFAULT_SPOT_SHARE,
-  MAX_PRICE_PER_HOUR,
-  MB_PER_SECOND_PER_GBPS,
-  type ResolvedInstanceType,
-  type ResolvedScenario,
-  resolveScenario,
-  ScenarioError,
-} from './scenario-resolve.js';
+} from './scenario/types.js';
+export type { ResolvedTask } from './scenario/workload.js';
+export { resolveWorkload } from './scenario/workload.js';
 export { type SimulateOptions, simulate } from './simulate.js';
 export {
   checkSimulateOptions,

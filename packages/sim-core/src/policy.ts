@@ -8,7 +8,7 @@
  * applies its decisions, and rejects invalid ones with a {@link PolicyDecisionError}.
  */
 
-import type { ResolvedInstanceType } from './scenario-resolve.js';
+import type { ResolvedInstanceType } from './scenario/resolve.js';
 
 /** Spot (preemptible, cheap) or on-demand. */
 export type Market = 'spot' | 'on-demand';

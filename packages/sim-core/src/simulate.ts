@@ -8,10 +8,10 @@
  * tasks, the same prices and the same preemption draws for corresponding instances.
  */
 
-import { resolveWorkload } from './cluster/workload.js';
 import type { RunResult } from './metrics/run-result.js';
-import type { Scenario } from './scenario.js';
-import { resolveScenario } from './scenario-resolve.js';
+import { resolveScenario } from './scenario/resolve.js';
+import type { Scenario } from './scenario/types.js';
+import { resolveWorkload } from './scenario/workload.js';
 import { Run } from './simulate/run.js';
 import { checkSimulateOptions, type SimulateOptions } from './simulate-options.js';
 

@@ -3,7 +3,7 @@
 import type { EventHandle } from '../engine/engine.js';
 import type { PriceProcess } from '../market/price-process.js';
 import type { InstanceView, InstanceState as Lifecycle, Market } from '../policy.js';
-import type { ResolvedInstanceType } from '../scenario-resolve.js';
+import type { ResolvedInstanceType } from '../scenario/resolve.js';
 import type { TaskState } from './task-state.js';
 
 /** A launched instance's mutable state; policies see it only as an {@link InstanceView}. */

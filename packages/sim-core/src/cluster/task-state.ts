@@ -9,7 +9,7 @@
 
 import type { EventHandle } from '../engine/engine.js';
 import type { Market, TaskStatus, TaskView } from '../policy.js';
-import type { ResolvedTask } from './workload.js';
+import type { ResolvedTask } from '../scenario/workload.js';
 
 /**
  * What a task knows of the instance it is on. The instance (InstanceState) owns the link: it

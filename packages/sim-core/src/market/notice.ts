@@ -1,10 +1,9 @@
 /** Preemption notices: when a preempted instance is warned, seen, and gone. */
 
-/** Grace periods between a preemption notice and termination, seconds, by cloud. */
-export const GRACE_PERIOD_SECONDS = { aws: 120, gcp: 30, azure: 30 } as const;
-
-/** Default delay before the orchestrator sees a notice (IMDS polling), seconds. */
-export const DEFAULT_DETECTION_LATENCY_SECONDS = 1;
+import {
+  DEFAULT_DETECTION_LATENCY_SECONDS,
+  type GRACE_PERIOD_SECONDS,
+} from '../scenario/defaults.js';
 
 /** The three instants of one preemption, simulated seconds. */
 export interface NoticeTimeline {

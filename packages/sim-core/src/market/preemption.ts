@@ -8,6 +8,7 @@
  */
 
 import type { Rng } from '../engine/rng.js';
+import { DEFAULT_PREEMPTION_RATE_PER_HOUR } from '../scenario/defaults.js';
 import type { AvailabilityTrace } from './availability-trace.js';
 import type { PriceProcess } from './price-process.js';
 
@@ -23,9 +24,6 @@ export interface PreemptionProcess {
   /** The first time ≥ `tSeconds` at which a spot instance (in `slot`) can be launched. */
   nextLaunchAt(tSeconds: number, slot: number): number;
 }
-
-/** Default preemption rate: 0.05 per hour (the Synkti prototype's 5%/hour). */
-export const DEFAULT_PREEMPTION_RATE_PER_HOUR = 0.05;
 
 function checkRate(ratePerHour: number): void {
   if (!(ratePerHour >= 0 && Number.isFinite(ratePerHour))) {

@@ -15,8 +15,8 @@ import {
 } from '../market/preemption.js';
 import { ConstantPrice, type PriceProcess } from '../market/price-process.js';
 import { TracePriceProcess } from '../market/spot-price-history.js';
-import { traceOffsetSeconds } from '../market/trace-offset.js';
-import type { ResolvedInstanceType } from '../scenario-resolve.js';
+import type { ResolvedInstanceType } from '../scenario/resolve.js';
+import { traceOffsetSeconds } from '../scenario/trace-offset.js';
 
 /** Market state of one instance type: its spot price and preemption process. */
 export interface TypeMarket {
@@ -45,17 +45,17 @@ export function buildMarket(
         theta: sp.theta,
         sigma: sp.sigma,
         ...(sp.initialPerHour !== undefined ? { initialPerHour: sp.initialPerHour } : {}),
-        floorPerHour: sp.floorPerHour ?? 0,
-        capPerHour: sp.capPerHour ?? type.onDemandPerHour,
+        floorPerHour: sp.floorPerHour,
+        capPerHour: sp.capPerHour,
       },
-      sp.stepSeconds ?? 300,
+      sp.stepSeconds,
       createRng(seed, `prices/${type.name}`),
     );
   } else if (sp.kind === 'constant') {
     spotPrice = new ConstantPrice(sp.perHour);
   } else {
     spotPrice = new TracePriceProcess(sp.records, {
-      instanceType: sp.instanceType ?? type.name,
+      instanceType: sp.instanceType,
       availabilityZone: sp.availabilityZone,
       ...(sp.productDescription !== undefined ? { productDescription: sp.productDescription } : {}),
       ...(sp.startSeconds !== undefined ? { startSeconds: sp.startSeconds } : {}),
@@ -66,17 +66,12 @@ export function buildMarket(
   if (pp.kind === 'trace') {
     const offset = traceOffsetSeconds(pp, type.name, seed, horizonSeconds);
     preemption = new TracePreemption(new AvailabilityTrace(pp.trace, offset));
-  } else if ((pp.priceSensitivity ?? 0) !== 0) {
+  } else if (pp.priceSensitivity !== 0) {
     const mu =
       sp.kind === 'ou' ? sp.meanPerHour : (spotPrice.minPerHour + spotPrice.maxPerHour) / 2;
-    preemption = new PriceSensitivePreemption(
-      pp.ratePerHour ?? 0.05,
-      pp.priceSensitivity ?? 0,
-      spotPrice,
-      mu,
-    );
+    preemption = new PriceSensitivePreemption(pp.ratePerHour, pp.priceSensitivity, spotPrice, mu);
   } else {
-    preemption = new PoissonPreemption(pp.ratePerHour ?? 0.05);
+    preemption = new PoissonPreemption(pp.ratePerHour);
   }
   return {
     type,

@@ -8,11 +8,11 @@
 
 import type { InstanceState } from '../cluster/instance-state.js';
 import type { TaskState } from '../cluster/task-state.js';
-import type { ResolvedTask } from '../cluster/workload.js';
 import { checkInvariants, type InvariantMemory } from '../metrics/invariants.js';
 import type { RunResult, SpotPriceSample } from '../metrics/run-result.js';
 import type { Decisions, InstanceView, Market, SimulationView, TaskView } from '../policy.js';
-import type { ResolvedInstanceType, ResolvedScenario } from '../scenario-resolve.js';
+import type { ResolvedInstanceType, ResolvedScenario } from '../scenario/resolve.js';
+import type { ResolvedTask } from '../scenario/workload.js';
 import type { SimulateOptions } from '../simulate-options.js';
 import { checkDecisions } from './decisions.js';
 import { assign, detach, end, launch, resumeTime, scheduleIdle } from './lifecycle.js';

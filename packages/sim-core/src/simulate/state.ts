@@ -15,11 +15,11 @@
 import { CapacityIndex } from '../cluster/capacity-index.js';
 import type { InstanceState } from '../cluster/instance-state.js';
 import { TaskState } from '../cluster/task-state.js';
-import type { ResolvedTask } from '../cluster/workload.js';
 import { Engine } from '../engine/engine.js';
 import type { SimEvent } from '../metrics/run-result.js';
 import { type Market, PolicyDecisionError, type SimulationView } from '../policy.js';
-import { MB_PER_SECOND_PER_GBPS, type ResolvedScenario } from '../scenario-resolve.js';
+import { MB_PER_SECOND_PER_GBPS, type ResolvedScenario } from '../scenario/resolve.js';
+import type { ResolvedTask } from '../scenario/workload.js';
 import type { SimulateOptions } from '../simulate-options.js';
 import type { DecisionWorld } from './decisions.js';
 import { buildMarket, type TypeMarket } from './market.js';

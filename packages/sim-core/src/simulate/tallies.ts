@@ -10,7 +10,7 @@ import { instanceCostUsd } from '../market/billing.js';
 import type { RunResult, SimEvent, SpotPriceSample } from '../metrics/run-result.js';
 import { mean, quantile } from '../metrics/stats.js';
 import type { MigrationPlanner } from '../planning/migration.js';
-import type { Scenario } from '../scenario.js';
+import type { Scenario } from '../scenario/types.js';
 import type { SimulateOptions } from '../simulate-options.js';
 
 /** The counters of one run. */

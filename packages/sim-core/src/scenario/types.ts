@@ -4,9 +4,9 @@
  * fills them in and checks every value, naming the field path of anything wrong.
  */
 
-import type { AvailabilityTraceData } from './market/availability-trace.js';
-import type { BillingSpec } from './market/billing.js';
-import type { SpotPriceRecord } from './market/spot-price-history.js';
+import type { AvailabilityTraceData } from '../market/availability-trace.js';
+import type { BillingSpec } from '../market/billing.js';
+import type { SpotPriceRecord } from '../market/spot-price-history.js';
 
 /** Kinds of task. Open to user kinds (any string). */
 export type TaskKind = 'inference' | 'training' | 'batch' | (string & {});

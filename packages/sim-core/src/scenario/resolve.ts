@@ -3,17 +3,32 @@
  * bad scenario fails at once with the field path rather than mid-run or as a NaN.
  */
 
-import { tickStartAtOrAfter } from './market/availability-trace.js';
-import { type BillingSpec, DEFAULT_BILLING } from './market/billing.js';
-import { checkOuParams, OuParamsError } from './market/ou-price.js';
-import { TracePriceProcess } from './market/spot-price-history.js';
+import { tickStartAtOrAfter } from '../market/availability-trace.js';
+import { type BillingSpec, DEFAULT_BILLING } from '../market/billing.js';
+import { checkOuParams, OuParamsError } from '../market/ou-price.js';
+import { TracePriceProcess } from '../market/spot-price-history.js';
+import {
+  DEFAULT_BOOT_SECONDS,
+  DEFAULT_CHECKPOINT,
+  DEFAULT_DETECTION_LATENCY_SECONDS,
+  DEFAULT_GRACE_PERIOD_SECONDS,
+  DEFAULT_IDLE_RELEASE_SECONDS,
+  DEFAULT_OU_FLOOR_PER_HOUR,
+  DEFAULT_OU_STEP_SECONDS,
+  DEFAULT_PREEMPTION_RATE_PER_HOUR,
+  DEFAULT_PRICE_SENSITIVITY,
+  DEFAULT_RESTART_OVERHEAD_SECONDS,
+  DEFAULT_SPEED,
+  DEFAULT_SPOT_SHARE,
+  DEFAULT_TRACE_OFFSET_SECONDS,
+} from './defaults.js';
 import type {
   CheckpointSpec,
   InstanceTypeSpec,
   PreemptionSpec,
   Scenario,
   SpotPriceSpec,
-} from './scenario.js';
+} from './types.js';
 
 /** Thrown on an invalid scenario: names the field path, what was expected and what was found. */
 export class ScenarioError extends Error {
@@ -48,12 +63,27 @@ export interface ResolvedInstanceType {
   readonly onDemandPerHour: number;
   readonly speed: number;
   readonly bootSeconds: number;
-  readonly spotPrice: SpotPriceSpec;
-  readonly preemption: PreemptionSpec;
+  readonly spotPrice: ResolvedSpotPrice;
+  readonly preemption: ResolvedPreemption;
   readonly billing: Required<BillingSpec>;
   readonly zone: string | undefined;
   readonly region: string | undefined;
 }
+
+/** A spot price with every default filled in (an OU price's step, floor and cap). */
+export type ResolvedSpotPrice =
+  | (Extract<SpotPriceSpec, { kind: 'ou' }> & {
+      readonly stepSeconds: number;
+      readonly floorPerHour: number;
+      readonly capPerHour: number;
+    })
+  | Extract<SpotPriceSpec, { kind: 'constant' }>
+  | (Extract<SpotPriceSpec, { kind: 'trace' }> & { readonly instanceType: string });
+
+/** A preemption model with every default filled in. */
+export type ResolvedPreemption =
+  | { readonly kind: 'poisson'; readonly ratePerHour: number; readonly priceSensitivity: number }
+  | (Extract<PreemptionSpec, { kind: 'trace' }> & { readonly offsetSeconds: number | 'random' });
 
 /** A scenario with every default filled in (workload untouched). */
 export interface ResolvedScenario {
@@ -70,9 +100,6 @@ export interface ResolvedScenario {
 
 /** 1 Gbps in MB/s (MB = 10^6 bytes). */
 export const MB_PER_SECOND_PER_GBPS = 125;
-
-/** Default spot price as a share of on-demand when a type gives none (prototype: 0.30/1.00). */
-export const DEFAULT_SPOT_SHARE = 0.3;
 
 /**
  * The highest price a scenario may state, $/hour. No instance costs a million dollars an hour;
@@ -108,15 +135,16 @@ function resolveType(
     `$/hour in (0, ${MAX_PRICE_PER_HOUR}]`,
     t.onDemandPerHour,
   );
-  const speed = t.speed ?? 1;
+  const speed = t.speed ?? DEFAULT_SPEED;
   check(positive(speed), `${path}.speed`, 'work-seconds per second > 0', speed);
-  const bootSeconds = t.bootSeconds ?? 90;
+  const bootSeconds = t.bootSeconds ?? DEFAULT_BOOT_SECONDS;
   check(nonNegative(bootSeconds), `${path}.bootSeconds`, 'seconds >= 0', bootSeconds);
   const spotPrice: SpotPriceSpec = t.spotPrice ?? {
     kind: 'constant',
     perHour: DEFAULT_SPOT_SHARE * t.onDemandPerHour,
   };
   const sp = `${path}.spotPrice`;
+  let resolvedSpot: ResolvedSpotPrice;
   if (spotPrice.kind === 'ou') {
     check(
       positive(spotPrice.meanPerHour) && spotPrice.meanPerHour <= MAX_PRICE_PER_HOUR,
@@ -133,18 +161,18 @@ function resolveType(
     );
     check(positive(spotPrice.theta), `${sp}.theta`, 'a rate > 0 per hour', spotPrice.theta);
     check(nonNegative(spotPrice.sigma), `${sp}.sigma`, '$/hour/√hour >= 0', spotPrice.sigma);
-    const step = spotPrice.stepSeconds ?? 300;
+    const step = spotPrice.stepSeconds ?? DEFAULT_OU_STEP_SECONDS;
     check(positive(step), `${sp}.stepSeconds`, 'seconds > 0', step);
+    resolvedSpot = {
+      ...spotPrice,
+      stepSeconds: step,
+      floorPerHour: spotPrice.floorPerHour ?? DEFAULT_OU_FLOOR_PER_HOUR,
+      // Spot never costs more than on-demand on AWS.
+      capPerHour: spotPrice.capPerHour ?? t.onDemandPerHour,
+    };
     // Cross-field constraints (floor <= cap, …) are the price process's own, checked here too.
     try {
-      checkOuParams(
-        {
-          ...spotPrice,
-          floorPerHour: spotPrice.floorPerHour ?? 0,
-          capPerHour: spotPrice.capPerHour ?? t.onDemandPerHour,
-        },
-        step,
-      );
+      checkOuParams(resolvedSpot, step);
     } catch (error) {
       if (!(error instanceof OuParamsError)) throw error;
       const found =
@@ -160,6 +188,7 @@ function resolveType(
       `$/hour in [0, ${MAX_PRICE_PER_HOUR}]`,
       spotPrice.perHour,
     );
+    resolvedSpot = spotPrice;
   } else if (spotPrice.kind === 'trace') {
     check(
       Array.isArray(spotPrice.records),
@@ -167,10 +196,11 @@ function resolveType(
       'parsed price records',
       spotPrice.records,
     );
+    resolvedSpot = { ...spotPrice, instanceType: spotPrice.instanceType ?? t.name };
     // The records must hold the selected zone and type: the price process's own check.
     try {
       new TracePriceProcess(spotPrice.records, {
-        instanceType: spotPrice.instanceType ?? t.name,
+        instanceType: resolvedSpot.instanceType,
         availabilityZone: spotPrice.availabilityZone,
         ...(spotPrice.productDescription !== undefined
           ? { productDescription: spotPrice.productDescription }
@@ -185,19 +215,20 @@ function resolveType(
       );
     }
   } else {
-    check(
+    return check(
       false,
       `${sp}.kind`,
       '"ou", "constant" or "trace"',
       (spotPrice as { kind: unknown }).kind,
-    );
+    ) as never;
   }
   const preemption: PreemptionSpec = t.preemption ?? { kind: 'poisson' };
   const pp = `${path}.preemption`;
+  let resolvedPreemption: ResolvedPreemption;
   if (preemption.kind === 'poisson') {
-    const rate = preemption.ratePerHour ?? 0.05;
+    const rate = preemption.ratePerHour ?? DEFAULT_PREEMPTION_RATE_PER_HOUR;
     check(nonNegative(rate), `${pp}.ratePerHour`, 'notices per hour >= 0', rate);
-    const s = preemption.priceSensitivity ?? 0;
+    const s = preemption.priceSensitivity ?? DEFAULT_PRICE_SENSITIVITY;
     check(Number.isFinite(s), `${pp}.priceSensitivity`, 'a finite number', s);
     check(
       s === 0 || spotPrice.kind !== 'constant',
@@ -205,6 +236,7 @@ function resolveType(
       '0 with a constant spot price (nothing to be sensitive to)',
       s,
     );
+    resolvedPreemption = { kind: 'poisson', ratePerHour: rate, priceSensitivity: s };
   } else if (preemption.kind === 'trace') {
     check(
       preemption.trace !== undefined && preemption.trace.capacity instanceof Int32Array,
@@ -212,7 +244,8 @@ function resolveType(
       'a parsed availability trace',
       preemption.trace,
     );
-    const offset = preemption.offsetSeconds ?? 0;
+    const offset = preemption.offsetSeconds ?? DEFAULT_TRACE_OFFSET_SECONDS;
+    resolvedPreemption = { ...preemption, offsetSeconds: offset };
     check(
       offset === 'random' || nonNegative(offset),
       `${pp}.offsetSeconds`,
@@ -221,7 +254,7 @@ function resolveType(
     );
     const gap = preemption.trace.gapSeconds;
     const span = preemption.trace.capacity.length * gap;
-    // A run starts at the first tick start at or after the offset (market/trace-offset.ts).
+    // A run starts at the first tick start at or after the offset (trace-offset.ts).
     const needed = (offset === 'random' ? 0 : tickStartAtOrAfter(offset, gap)) + horizonSeconds;
     check(
       needed <= span,
@@ -230,7 +263,12 @@ function resolveType(
       `a trace of ${span} s`,
     );
   } else {
-    check(false, `${pp}.kind`, '"poisson" or "trace"', (preemption as { kind: unknown }).kind);
+    return check(
+      false,
+      `${pp}.kind`,
+      '"poisson" or "trace"',
+      (preemption as { kind: unknown }).kind,
+    ) as never;
   }
   const billing = {
     incrementSeconds: t.billing?.incrementSeconds ?? DEFAULT_BILLING.incrementSeconds,
@@ -256,8 +294,8 @@ function resolveType(
     onDemandPerHour: t.onDemandPerHour,
     speed,
     bootSeconds,
-    spotPrice,
-    preemption,
+    spotPrice: resolvedSpot,
+    preemption: resolvedPreemption,
     billing,
     zone: t.zone,
     region: t.region,
@@ -286,9 +324,9 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
   });
   const c = scenario.checkpoint ?? {};
   const checkpoint = {
-    fullThreshold: c.fullThreshold ?? 1.0,
-    partialThreshold: c.partialThreshold ?? 0.3,
-    storageBandwidthGbps: c.storageBandwidthGbps ?? 10,
+    fullThreshold: c.fullThreshold ?? DEFAULT_CHECKPOINT.fullThreshold,
+    partialThreshold: c.partialThreshold ?? DEFAULT_CHECKPOINT.partialThreshold,
+    storageBandwidthGbps: c.storageBandwidthGbps ?? DEFAULT_CHECKPOINT.storageBandwidthGbps,
   };
   check(
     positive(checkpoint.fullThreshold),
@@ -309,18 +347,20 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
     'Gbps > 0',
     checkpoint.storageBandwidthGbps,
   );
-  const gracePeriodSeconds = scenario.gracePeriodSeconds ?? 120;
+  const gracePeriodSeconds = scenario.gracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS;
   check(nonNegative(gracePeriodSeconds), 'gracePeriodSeconds', 'seconds >= 0', gracePeriodSeconds);
-  const detectionLatencySeconds = scenario.detectionLatencySeconds ?? 1;
+  const detectionLatencySeconds =
+    scenario.detectionLatencySeconds ?? DEFAULT_DETECTION_LATENCY_SECONDS;
   check(
     nonNegative(detectionLatencySeconds) && detectionLatencySeconds <= gracePeriodSeconds,
     'detectionLatencySeconds',
     `seconds in [0, gracePeriodSeconds=${gracePeriodSeconds}]`,
     detectionLatencySeconds,
   );
-  const idleReleaseSeconds = scenario.idleReleaseSeconds ?? 0;
+  const idleReleaseSeconds = scenario.idleReleaseSeconds ?? DEFAULT_IDLE_RELEASE_SECONDS;
   check(nonNegative(idleReleaseSeconds), 'idleReleaseSeconds', 'seconds >= 0', idleReleaseSeconds);
-  const restartOverheadSeconds = scenario.restartOverheadSeconds ?? 0;
+  const restartOverheadSeconds =
+    scenario.restartOverheadSeconds ?? DEFAULT_RESTART_OVERHEAD_SECONDS;
   check(
     nonNegative(restartOverheadSeconds),
     'restartOverheadSeconds',

@@ -1,8 +1,9 @@
 /** Where in an availability trace a run starts. */
 
 import { createRng } from '../engine/rng.js';
-import type { PreemptionSpec } from '../scenario.js';
-import { tickStartAtOrAfter } from './availability-trace.js';
+import { tickStartAtOrAfter } from '../market/availability-trace.js';
+import { DEFAULT_TRACE_OFFSET_SECONDS } from './defaults.js';
+import type { PreemptionSpec } from './types.js';
 
 /**
  * The trace offset of a trace-replay preemption spec, seconds. A run always starts at the start
@@ -21,7 +22,7 @@ export function traceOffsetSeconds(
   horizonSeconds: number,
 ): number {
   const gap = spec.trace.gapSeconds;
-  const offset = spec.offsetSeconds ?? 0;
+  const offset = spec.offsetSeconds ?? DEFAULT_TRACE_OFFSET_SECONDS;
   if (offset !== 'random') return tickStartAtOrAfter(offset, gap);
   const lastTick = Math.floor((spec.trace.capacity.length * gap - horizonSeconds) / gap);
   const tick = Math.floor(createRng(seed, `trace-offset/${typeName}`).uniform(0, lastTick + 1));

@@ -1,8 +1,9 @@
 /** Workload: the scenario's task list, or tasks drawn from its seeded `workload` stream. */
 
 import { createRng, type Rng } from '../engine/rng.js';
-import type { Distribution, TaskSpec, WorkloadGenerator, WorkloadSpec } from '../scenario.js';
-import { check } from '../scenario-resolve.js';
+import { DEFAULT_TASK_KIND } from './defaults.js';
+import { check } from './resolve.js';
+import type { Distribution, TaskSpec, WorkloadGenerator, WorkloadSpec } from './types.js';
 
 /** A task with every default filled in. */
 export interface ResolvedTask {
@@ -57,7 +58,7 @@ function generate(g: WorkloadGenerator, seed: string | number): TaskSpec[] {
   checkSupport(g.memoryMb, `${path}.memoryMb`, '> 0', 'MB');
   if ('dist' in g.stateMb) checkSupport(g.stateMb, `${path}.stateMb`, '>= 0', 'MB');
   const rng = createRng(seed, 'workload');
-  const kinds = Object.entries(g.kinds ?? { batch: 1 });
+  const kinds = Object.entries(g.kinds ?? { [DEFAULT_TASK_KIND]: 1 });
   const totalWeight = kinds.reduce((s, [, w]) => s + w, 0);
   check(
     kinds.every(([, w]) => w >= 0) && totalWeight > 0,
@@ -153,7 +154,7 @@ export function resolveWorkload(spec: WorkloadSpec, seed: string | number): Reso
     );
     return {
       id,
-      kind: t.kind ?? 'batch',
+      kind: t.kind ?? DEFAULT_TASK_KIND,
       workSeconds: t.workSeconds,
       memoryMb: t.memoryMb,
       stateMb: t.stateMb,
