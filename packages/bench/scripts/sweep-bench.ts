@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { loadScenario } from '../src/load-scenario.js';
 import { runsCsv } from '../src/outputs.js';
 import { runPool } from '../src/pool.js';
+import { resultTable } from '../src/result-table.js';
 import { expandRuns, type RunRow } from '../src/runs.js';
 import { REPOSITORY_ROOT } from '../src/traces-dir.js';
 import { median } from './measure.js';
@@ -46,7 +47,7 @@ async function timed(workers: number): Promise<Timing> {
     ms: end - start,
     secondHalfMs: end - halfAt,
     cpuMs: (user + system) / 1000,
-    csv: runsCsv(rows.sort((a, b) => a.index - b.index)),
+    csv: runsCsv(resultTable(rows.sort((a, b) => a.index - b.index))),
   };
 }
 

@@ -114,15 +114,25 @@ export function validateBaseline(
   }
 }
 
+/** runs.csv records as the rows csv-parse gives: one object per row, column → cell. */
+export function recordsOf(records: {
+  header: readonly string[];
+  cells: readonly (readonly string[])[];
+}): Row[] {
+  return records.cells.map((cells) =>
+    Object.fromEntries(records.header.map((h, k) => [h, cells[k] as string])),
+  );
+}
+
 /**
- * Regressions of `current` (runs.csv text) against the baseline file: a group's mean savings_pct
+ * Regressions of `current` (this run's runs.csv records, as written) against the baseline file: a group's mean savings_pct
  * below the baseline's by more than `savingsPctTolerance` points, or mean tasks_completed below
  * by more than `completionsTolerance`, or a baseline group missing. Improvements are reported
  * by the caller as moves, not failures.
  */
 export function checkAgainstBaseline(
   baselineFile: string,
-  current: string,
+  current: readonly Row[],
   tolerances: { savingsPctTolerance: number; completionsTolerance: number },
 ): { regressions: Regression[]; moves: (Regression & { readonly current: number })[] } {
   let text: string;
@@ -134,7 +144,7 @@ export function checkAgainstBaseline(
     );
   }
   const base = readCsv(baselineFile, text);
-  const now = readCsv('current runs', current);
+  const now = current;
   const regressions: Regression[] = [];
   const moves: (Regression & { readonly current: number })[] = [];
   for (const [column, tolerance] of [

@@ -16,12 +16,12 @@ import { createPolicy } from '@synkti/policies';
 import { type Scenario, simulate } from '@synkti/sim-core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { checkAgainstBaseline } from './check.js';
+import { checkAgainstBaseline, recordsOf } from './check.js';
 import { InputError } from './errors.js';
 import { BASELINE_POLICY, type LoadedScenario, loadScenario } from './load-scenario.js';
 import { checkMerge } from './merge.js';
 import { OFFLINE_OPTIMAL } from './offline-optimal-run.js';
-import { runsCsv, summaryMarkdown } from './outputs.js';
+import { runsCsvRecords } from './outputs.js';
 import { runPool } from './pool.js';
 import { checkBaseline, checkDistinctNames, checkResume, checkWritable } from './preflight.js';
 import { createProgress } from './progress.js';
@@ -184,7 +184,7 @@ async function runCommand(argv: {
       lateInterrupt = true;
     };
     process.on('SIGINT', onLateSigint);
-    let sorted: RunRow[];
+    let written: Awaited<ReturnType<typeof writeResultSet>>;
     try {
       process.stderr.write(`writing the output set of ${rows.length} runs to ${out}\n`);
       // Fault injection for the test of a Ctrl-C in this window (bench/test/cli-refusals.test.ts).
@@ -195,7 +195,7 @@ async function runCommand(argv: {
         writeAtomic(argv.events, traced.events.map((e) => `${JSON.stringify(e)}\n`).join(''));
         process.stderr.write(`wrote the event log of ${traced.label} to ${argv.events}\n`);
       }
-      sorted = await writeResultSet(
+      written = await writeResultSet(
         out,
         rows,
         record,
@@ -204,7 +204,7 @@ async function runCommand(argv: {
     } finally {
       process.off('SIGINT', onLateSigint);
     }
-    process.stdout.write(summaryMarkdown(sorted));
+    process.stdout.write(written.summary);
     process.stdout.write(`\nwrote ${out}/runs.csv, comparison.csv, summary.md, report.html\n`);
     if (lateInterrupt) {
       process.stderr.write(
@@ -216,7 +216,11 @@ async function runCommand(argv: {
 
     if (argv.check !== undefined) {
       const first = loaded[0] as LoadedScenario;
-      const { regressions, moves } = checkAgainstBaseline(argv.check, runsCsv(sorted), first);
+      const { regressions, moves } = checkAgainstBaseline(
+        argv.check,
+        recordsOf(runsCsvRecords(written.table)),
+        first,
+      );
       for (const m of moves) {
         process.stdout.write(
           `moved: ${m.group}: ${m.column} ${m.baseline.toFixed(3)} → ${m.current.toFixed(3)}\n`,
@@ -279,9 +283,9 @@ async function mergeCommand(argv: { dirs: string[]; out: string }): Promise<numb
   checkWritable(argv.out, 'directory', '--out');
   const release = lockResults(argv.out);
   try {
-    const sorted = await writeResultSet(argv.out, rows, record);
+    const { table } = await writeResultSet(argv.out, rows, record);
     process.stdout.write(
-      `merged ${sorted.length} runs from ${argv.dirs.length} directories into ${argv.out}\n`,
+      `merged ${table.rows.length} runs from ${argv.dirs.length} directories into ${argv.out}\n`,
     );
   } finally {
     release();

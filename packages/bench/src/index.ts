@@ -12,7 +12,14 @@ export {
   type PolicyRef,
   type SweepPoint,
 } from './load-scenario.js';
-export { comparisonCsv, formatNumber, runsCsv, savingsByRow, summaryMarkdown } from './outputs.js';
+export {
+  comparisonCsv,
+  formatNumber,
+  runsCsv,
+  runsCsvRecords,
+  savingsByRow,
+  summaryMarkdown,
+} from './outputs.js';
 export {
   type Estimate,
   estimate,
@@ -27,4 +34,5 @@ export {
 } from './report/charts.js';
 export { toSvg } from './report/render.js';
 export { reportHtml } from './report/report-html.js';
+export { type ResultTable, resultTable } from './result-table.js';
 export { executeRun, expandRuns, METRIC_COLUMNS, type RunRow, type RunSpec } from './runs.js';

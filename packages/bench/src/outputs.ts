@@ -13,6 +13,7 @@ import type { MigrationPlanner } from '@synkti/sim-core';
 import { stringify } from 'csv-stringify/sync';
 import { BASELINE_POLICY } from './load-scenario.js';
 import { estimate, type PairedDifference, pairedDifference } from './paired-stats.js';
+import type { ResultTable } from './result-table.js';
 import { METRIC_COLUMNS, type MetricColumn, type RunRow } from './runs.js';
 
 /** Formats a number for CSV: 12 significant digits, empty when undefined or not finite. */
@@ -55,10 +56,10 @@ export function paramColumns(rows: readonly RunRow[]): string[] {
   return [...new Set(rows.flatMap((r) => Object.keys(r.params)))].sort();
 }
 
-/** runs.csv text. */
-export function runsCsv(rows: readonly RunRow[]): string {
-  const params = paramColumns(rows);
-  const savings = savingsByRow(rows);
+/** runs.csv as records: its header, and each row's cells as written. */
+export function runsCsvRecords(t: ResultTable): { header: string[]; cells: string[][] } {
+  const params = t.paramPaths;
+  const savings = t.savings;
   const header = [
     'scenario',
     ...params.map((p) => `param_${p}`),
@@ -71,7 +72,7 @@ export function runsCsv(rows: readonly RunRow[]): string {
     'savings_pct',
     ...METRIC_COLUMNS.slice(5),
   ];
-  const body = rows.map((r) => [
+  const cells = t.rows.map((r) => [
     r.scenario,
     ...params.map((p) => formatParam(r.params[p])),
     String(r.seed),
@@ -83,7 +84,13 @@ export function runsCsv(rows: readonly RunRow[]): string {
     formatNumber(savings.get(r.index)),
     ...METRIC_COLUMNS.slice(5).map((c) => formatNumber(r.metrics[c])),
   ]);
-  return stringify([header, ...body]);
+  return { header, cells };
+}
+
+/** runs.csv text. */
+export function runsCsv(t: ResultTable): string {
+  const { header, cells } = runsCsvRecords(t);
+  return stringify([header, ...cells]);
 }
 
 /** Metrics compared between planners in comparison.csv. */
@@ -122,7 +129,7 @@ const COUNTERFACTUAL_METRICS: [string, (r: RunRow, p: MigrationPlanner) => numbe
 function metricOf(
   r: RunRow,
   m: Compared,
-  savings: Map<number, number | undefined>,
+  savings: ReadonlyMap<number, number | undefined>,
 ): number | undefined {
   return m === 'savings_pct' ? savings.get(r.index) : r.metrics[m as MetricColumn];
 }
@@ -147,9 +154,9 @@ const groups = (rows: readonly RunRow[]) =>
 const byPlanner = (rows: readonly RunRow[]) => groupBy(rows, (r) => r.migration);
 
 /** comparison.csv text: optimal versus each other planner, paired by seed. */
-export function comparisonCsv(rows: readonly RunRow[]): string {
-  const params = paramColumns(rows);
-  const savings = savingsByRow(rows);
+export function comparisonCsv(t: ResultTable): string {
+  const { rows, savings } = t;
+  const params = t.paramPaths;
   const header = [
     'scenario',
     ...params.map((p) => `param_${p}`),
@@ -216,8 +223,8 @@ function meanCi(values: (number | undefined)[], digits: number): string {
 }
 
 /** summary.md text: per scenario point, policy and planner, mean ± 95% CI half-width. */
-export function summaryMarkdown(rows: readonly RunRow[]): string {
-  const savings = savingsByRow(rows);
+export function summaryMarkdown(t: ResultTable): string {
+  const { rows, savings } = t;
   // The table's metric columns after policy, planner and seeds: value per row, decimals.
   const summaryColumns: [(r: RunRow) => number | undefined, number][] = [
     [(r) => r.metrics.total_cost_usd, 2],

@@ -30,6 +30,7 @@ import { comparisonCsv, runsCsv, summaryMarkdown } from './outputs.js';
 import type { ScenarioInputs } from './provenance.js';
 import type { TimelineData } from './report/charts.js';
 import { reportHtml } from './report/report-html.js';
+import { type ResultTable, resultTable } from './result-table.js';
 import type { RunRow } from './runs.js';
 import { RUNS_JSONL } from './store.js';
 
@@ -127,23 +128,26 @@ export function startResults(out: string, record: RunRecord, fresh: boolean): vo
 
 /**
  * Writes the whole output set from `rows` (sorted by run index, duplicates by key dropped) into a
- * temporary directory and swaps it in for `out` (see the file comment). Returns the sorted rows.
+ * temporary directory and swaps it in for `out` (see the file comment). Returns the result table
+ * every output was written from, and summary.md's text.
  */
 export async function writeResultSet(
   out: string,
   rows: readonly RunRow[],
   record: RunRecord,
   timeline?: TimelineData,
-): Promise<RunRow[]> {
+): Promise<{ table: ResultTable; summary: string }> {
   const unique = new Map<string, RunRow>();
   for (const r of rows) unique.set(r.key, r);
   const sorted = [...unique.values()].sort((a, b) => a.index - b.index);
+  const table = resultTable(sorted);
+  const summary = summaryMarkdown(table);
   const files: Record<(typeof OUTPUT_SET)[number], string> = {
     [RUNS_JSONL]: sorted.map((r) => `${JSON.stringify(r)}\n`).join(''),
-    'runs.csv': runsCsv(sorted),
-    'comparison.csv': comparisonCsv(sorted),
-    'summary.md': summaryMarkdown(sorted),
-    'report.html': await reportHtml(sorted, timeline),
+    'runs.csv': runsCsv(table),
+    'comparison.csv': comparisonCsv(table),
+    'summary.md': summary,
+    'report.html': await reportHtml(table, timeline),
     [INPUTS_JSON]: `${JSON.stringify({ ...record, complete: true }, null, 2)}\n`,
   };
   const target = path.resolve(out);
@@ -161,5 +165,5 @@ export async function writeResultSet(
   }
   renameSync(tmp, target);
   rmSync(old, { recursive: true, force: true });
-  return sorted;
+  return { table, summary };
 }

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { checkAgainstBaseline } from '../src/check.js';
 import { tempDir } from './fixtures/cli.js';
@@ -18,7 +19,11 @@ describe('checkAgainstBaseline', () => {
 
   it('flags a mean below the baseline by more than the tolerance, and reports other moves', () => {
     const current = [HEADER, 's,1,p,optimal,69,10', 's,2,p,optimal,70,10', 's,1,q,optimal,51,9'];
-    const { regressions, moves } = checkAgainstBaseline(base, current.join('\n'), TOLERANCES);
+    const { regressions, moves } = checkAgainstBaseline(
+      base,
+      parse(current.join('\n'), { columns: true }),
+      TOLERANCES,
+    );
     expect(regressions).toEqual([
       {
         group: 'scenario=s policy=p migration=optimal',
@@ -35,7 +40,11 @@ describe('checkAgainstBaseline', () => {
 
   it('a baseline group missing from this run is a regression without a current value', () => {
     const current = [HEADER, 's,1,p,optimal,70,10', 's,2,p,optimal,72,10'];
-    const { regressions } = checkAgainstBaseline(base, current.join('\n'), TOLERANCES);
+    const { regressions } = checkAgainstBaseline(
+      base,
+      parse(current.join('\n'), { columns: true }),
+      TOLERANCES,
+    );
     expect(regressions.map((r) => [r.group, r.column, r.current])).toEqual([
       ['scenario=s policy=q migration=optimal', 'savings_pct', undefined],
       ['scenario=s policy=q migration=optimal', 'tasks_completed', undefined],

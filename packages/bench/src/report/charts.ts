@@ -5,8 +5,8 @@
 
 import type { TopLevelSpec } from 'vega-lite';
 import { BASELINE_POLICY } from '../load-scenario.js';
-import { savingsByRow } from '../outputs.js';
 import { estimate } from '../paired-stats.js';
+import type { ResultTable } from '../result-table.js';
 import type { RunRow, SimEventLike } from './types.js';
 
 const pointLabel = (r: RunRow) => {
@@ -44,8 +44,8 @@ function meanCiBy<G extends Record<string, string | number>>(
 }
 
 /** Savings by policy and planner, mean and 95% CI over seeds, one panel per sweep point and policy. */
-export function savingsChart(rows: readonly RunRow[]): TopLevelSpec {
-  const savings = savingsByRow(rows);
+export function savingsChart(t: ResultTable): TopLevelSpec {
+  const { rows, savings } = t;
   const values = meanCiBy(
     rows,
     (r) => ({ panel: `${pointLabel(r)} · ${r.policy}`, planner: r.migration }),
@@ -91,11 +91,11 @@ export function savingsChart(rows: readonly RunRow[]): TopLevelSpec {
 
 /** A metric versus one swept parameter, one line per planner, one panel per policy. */
 export function versusParameterChart(
-  rows: readonly RunRow[],
+  t: ResultTable,
   param: string,
   metric: 'savings_pct' | 'migration_downtime_mean_s',
 ): TopLevelSpec {
-  const savings = savingsByRow(rows);
+  const { rows, savings } = t;
   const values = meanCiBy(
     rows,
     (r) => {

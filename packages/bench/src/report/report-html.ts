@@ -3,8 +3,7 @@
  * charts, rendered server-side from Vega-Lite specs.
  */
 
-import { paramColumns } from '../outputs.js';
-import type { RunRow } from '../runs.js';
+import type { ResultTable } from '../result-table.js';
 import { savingsChart, type TimelineData, timelineChart, versusParameterChart } from './charts.js';
 import { toSvg } from './render.js';
 
@@ -12,29 +11,27 @@ const escapeHtml = (s: string) =>
   s.replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`);
 
 /** Builds the report page. */
-export async function reportHtml(
-  rows: readonly RunRow[],
-  timeline?: TimelineData,
-): Promise<string> {
+export async function reportHtml(t: ResultTable, timeline?: TimelineData): Promise<string> {
+  const { rows } = t;
   const figures: { id: string; title: string; svg: string }[] = [];
   figures.push({
     id: 'savings',
     title: 'Savings by policy and planner',
-    svg: await toSvg(savingsChart(rows)),
+    svg: await toSvg(savingsChart(t)),
   });
-  const numericParams = paramColumns(rows).filter((p) =>
+  const numericParams = t.paramPaths.filter((p) =>
     rows.some((r) => typeof r.params[p] === 'number'),
   );
   for (const [k, p] of numericParams.entries()) {
     figures.push({
       id: `savings-vs-${k}`,
       title: `Savings vs ${p}`,
-      svg: await toSvg(versusParameterChart(rows, p, 'savings_pct')),
+      svg: await toSvg(versusParameterChart(t, p, 'savings_pct')),
     });
     figures.push({
       id: `downtime-vs-${k}`,
       title: `Downtime vs ${p}`,
-      svg: await toSvg(versusParameterChart(rows, p, 'migration_downtime_mean_s')),
+      svg: await toSvg(versusParameterChart(t, p, 'migration_downtime_mean_s')),
     });
   }
   if (timeline)
