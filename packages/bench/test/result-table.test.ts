@@ -70,8 +70,9 @@ describe('the result table and what is written from it', () => {
         .slice(5)
         .map(Number);
     // Differences 2 and 4: mean 3, s = √2, half-width t(0.975, 1) · s / √2 = 12.7062047362.
-    const expectRow = (got: number[], want: number[]) =>
-      want.forEach((w, k) => expect(got[k], `cell ${k}`).toBeCloseTo(w, 8));
+    const expectRow = (got: number[], want: number[]) => {
+      for (const [k, w] of want.entries()) expect(got[k], `cell ${k}`).toBeCloseTo(w, 8);
+    };
     expectRow(numbers('savings_pct'), [68, 65, 3, 3 - 12.7062047362, 3 + 12.7062047362, 2]);
     expectRow(numbers('total_cost_usd'), [32, 35, -3, -3 - 12.7062047362, -3 + 12.7062047362, 2]);
   });
