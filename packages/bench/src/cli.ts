@@ -33,7 +33,12 @@ import { MAX_EVENTS_PER_RUN } from './scenario-sense.js';
 import { RowLog, readRows, writeAtomic, writeRows } from './store.js';
 import { REPOSITORY_ROOT } from './traces-dir.js';
 
-const DEFAULT_SCENARIO = path.join(REPOSITORY_ROOT, 'scenarios', 'default.json');
+/**
+ * scenarios/default.json, as a path relative to the working directory (what `npm run bench`
+ * prints and records in inputs.json), so no machine's absolute path leaks into outputs.
+ */
+const defaultScenario = () =>
+  path.relative(process.cwd(), path.join(REPOSITORY_ROOT, 'scenarios', 'default.json'));
 
 /** Parses `i/N` (0 ≤ i < N), or the Kubernetes Indexed Job variables. */
 export function parseShard(
@@ -71,7 +76,7 @@ async function runCommand(argv: {
   checkInvariants: boolean;
   maxEventsPerRun: number | undefined;
 }): Promise<number> {
-  const files = argv.scenarios.length > 0 ? argv.scenarios : [DEFAULT_SCENARIO];
+  const files = argv.scenarios.length > 0 ? argv.scenarios : [defaultScenario()];
   if (!(Number.isInteger(argv.workers) && argv.workers >= 1)) {
     throw new InputError(`--workers: expected an integer >= 1, got ${argv.workers}`);
   }
