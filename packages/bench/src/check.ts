@@ -51,6 +51,19 @@ function readCsv(file: string, text: string): Row[] {
   }
 }
 
+/** The rows of a baseline file. @throws InputError when it cannot be read or parsed. */
+function readBaseline(baselineFile: string): Row[] {
+  let text: string;
+  try {
+    text = readFileSync(baselineFile, 'utf8');
+  } catch {
+    throw new InputError(
+      `${baselineFile}: cannot read the baseline; write one by copying a runs.csv`,
+    );
+  }
+  return readCsv(baselineFile, text);
+}
+
 /** Columns a baseline must have, and those of them that must hold numbers (or be empty). */
 const BASELINE_COLUMNS = ['scenario', 'policy', 'migration', 'seed', 'inputs_hash'] as const;
 const CHECKED_COLUMNS = ['savings_pct', 'tasks_completed'] as const;
@@ -68,15 +81,7 @@ export function validateBaseline(
   expected: ReadonlyMap<string, string>,
   groups: readonly string[],
 ): void {
-  let text: string;
-  try {
-    text = readFileSync(baselineFile, 'utf8');
-  } catch {
-    throw new InputError(
-      `${baselineFile}: cannot read the baseline; write one by copying a runs.csv`,
-    );
-  }
-  const rows = readCsv(baselineFile, text);
+  const rows = readBaseline(baselineFile);
   if (rows.length === 0) throw new InputError(`${baselineFile}: no rows; a baseline is a runs.csv`);
   const header = Object.keys(rows[0] as Row);
   for (const c of [...BASELINE_COLUMNS, ...CHECKED_COLUMNS]) {
@@ -135,15 +140,7 @@ export function checkAgainstBaseline(
   current: readonly Row[],
   tolerances: { savingsPctTolerance: number; completionsTolerance: number },
 ): { regressions: Regression[]; moves: (Regression & { readonly current: number })[] } {
-  let text: string;
-  try {
-    text = readFileSync(baselineFile, 'utf8');
-  } catch {
-    throw new InputError(
-      `${baselineFile}: cannot read the baseline; write one by copying a runs.csv`,
-    );
-  }
-  const base = readCsv(baselineFile, text);
+  const base = readBaseline(baselineFile);
   const now = current;
   const regressions: Regression[] = [];
   const moves: (Regression & { readonly current: number })[] = [];

@@ -353,9 +353,9 @@ export function loadScenario(
     }
     const scenario = toScenario(checked.data, name, file, at, options.tracesDir, cache, traceTexts);
     try {
-      resolveScenario(scenario);
-      resolveWorkload(scenario.workload, 1);
-      checkSense(file, at, scenario, options.maxEventsPerRun ?? MAX_EVENTS_PER_RUN, warn);
+      const resolved = resolveScenario(scenario);
+      const tasks = resolveWorkload(scenario.workload, 1);
+      checkSense(file, at, resolved, tasks, options.maxEventsPerRun ?? MAX_EVENTS_PER_RUN, warn);
     } catch (error) {
       if (error instanceof ScenarioError)
         throw new InputError(`${file}: ${at}scenario.${error.message}`);

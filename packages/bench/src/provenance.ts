@@ -88,8 +88,8 @@ export function scenarioInputs(
 }
 
 /**
- * What differs between the inputs recorded for earlier rows and today's, as a phrase naming the
- * files: "the scenario file", "trace a.json", or both. Empty when nothing differs.
+ * What differs between the inputs recorded for earlier rows and today's, one phrase per file
+ * ("the scenario file x.json", "trace a.json"); empty when nothing differs.
  */
 export function changedInputs(before: ScenarioInputs, now: ScenarioInputs): string[] {
   const out: string[] = [];

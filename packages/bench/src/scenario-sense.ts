@@ -6,7 +6,7 @@
  * is refused with the number that is wrong; what would give partial results is warned about.
  */
 
-import { resolveScenario, resolveWorkload, type Scenario } from '@synkti/sim-core';
+import type { ResolvedScenario, ResolvedTask } from '@synkti/sim-core';
 import { InputError } from './errors.js';
 
 /** Most runs one invocation may ask for (the whole run list, shards included). */
@@ -48,9 +48,11 @@ export function checkRunCount(
   );
 }
 
-/** A run's estimated event count and what it is made of. */
-export function estimateEvents(scenario: Scenario): { events: number; parts: string[] } {
-  const r = resolveScenario(scenario);
+/** A run's estimated event count and what it is made of, for `tasks` tasks. */
+export function estimateEvents(
+  r: ResolvedScenario,
+  tasks: number,
+): { events: number; parts: string[] } {
   const parts: string[] = [];
   let events = 0;
   if (r.policyTickSeconds !== undefined) {
@@ -60,31 +62,31 @@ export function estimateEvents(scenario: Scenario): { events: number; parts: str
   }
   for (const [k, t] of r.instanceTypes.entries()) {
     if (t.spotPrice.kind !== 'ou') continue;
-    const steps = r.horizonSeconds / (t.spotPrice.stepSeconds ?? 300);
+    const steps = r.horizonSeconds / t.spotPrice.stepSeconds;
     events += steps;
     parts.push(
-      `${steps.toExponential(2)} price steps (instanceTypes[${k}].spotPrice.stepSeconds ${t.spotPrice.stepSeconds ?? 300})`,
+      `${steps.toExponential(2)} price steps (instanceTypes[${k}].spotPrice.stepSeconds ${t.spotPrice.stepSeconds})`,
     );
   }
-  const w = scenario.workload;
-  const tasks = 'tasks' in w ? w.tasks.length : w.generate.count;
   events += EVENTS_PER_TASK * tasks;
   parts.push(`${EVENTS_PER_TASK} × ${tasks} tasks`);
   return { events, parts };
 }
 
 /**
- * Refuses a sweep point whose run is estimated above `maxEvents`, or whose tasks (of seed 1)
- * all fit no instance type or all arrive after the horizon; warns when only some do.
+ * Refuses a sweep point (resolved, with seed 1's tasks) whose run is estimated above
+ * `maxEvents`, or whose tasks all fit no instance type or all arrive after the horizon; warns
+ * when only some do.
  */
 export function checkSense(
   file: string,
   at: string,
-  scenario: Scenario,
+  scenario: ResolvedScenario,
+  tasks: readonly ResolvedTask[],
   maxEvents: number,
   warn: (message: string) => void,
 ): void {
-  const { events, parts } = estimateEvents(scenario);
+  const { events, parts } = estimateEvents(scenario, tasks.length);
   if (events > maxEvents) {
     throw new InputError(
       `${file}: ${at}a run is estimated at ${events.toExponential(2)} events (${parts.join(' + ')}), ` +
@@ -92,11 +94,10 @@ export function checkSense(
         '--max-events-per-run <n> to run it anyway',
     );
   }
-  const tasks = resolveWorkload(scenario.workload, 1);
   if (tasks.length === 0) return;
   const largest = Math.max(...scenario.instanceTypes.map((t) => t.gpuMemoryMb));
   const unfit = tasks.filter((t) => t.memoryMb > largest);
-  const horizon = scenario.horizonHours * 3600;
+  const horizon = scenario.horizonSeconds;
   const late = tasks.filter((t) => t.arrivalSeconds > horizon);
   const example = (list: typeof tasks, what: (t: (typeof tasks)[number]) => string) =>
     `e.g. ${list[0]?.id} (${what(list[0] as (typeof tasks)[number])})`;
@@ -108,7 +109,7 @@ export function checkSense(
   }
   if (late.length === tasks.length) {
     throw new InputError(
-      `${file}: ${at}every task arrives after the horizon of ${scenario.horizonHours} h ` +
+      `${file}: ${at}every task arrives after the horizon of ${scenario.source.horizonHours} h ` +
         `(${example(late, (t) => `at ${(t.arrivalSeconds / 3600).toFixed(2)} h`)})`,
     );
   }
@@ -121,7 +122,7 @@ export function checkSense(
   if (late.length > 0) {
     warn(
       `${file}: ${at}warning: ${late.length} of ${tasks.length} tasks (seed 1) arrive after the ` +
-        `horizon of ${scenario.horizonHours} h and never run`,
+        `horizon of ${scenario.source.horizonHours} h and never run`,
     );
   }
 }
