@@ -67,9 +67,14 @@ export function computingOnLiveInstance(task: TaskView, view: SimulationView): b
  * continuous-time model beyond the restart overhead — the notice's grace period and detection
  * latency, the on-demand type's boot, and restoring the task's state on it. All 0 in the paper's
  * setting, where the nets are the authors' exactly.
+ *
+ * @param type The on-demand type the task would go to; default the cheapest that fits.
  */
-export function defaultSafetyMarginSeconds(task: TaskView, view: SimulationView): number {
-  const type = onDemandTypeFor(view, task);
+export function defaultSafetyMarginSeconds(
+  task: TaskView,
+  view: SimulationView,
+  type = onDemandTypeFor(view, task),
+): number {
   if (type === undefined) return 0;
   return (
     view.gracePeriodSeconds +
@@ -115,7 +120,7 @@ export function mustUseOnDemand(
   const type = onDemandTypeFor(view, task);
   if (type === undefined) return false;
   const s = deadlineState(task, view);
-  const margin = marginSeconds ?? defaultSafetyMarginSeconds(task, view);
+  const margin = marginSeconds ?? defaultSafetyMarginSeconds(task, view, type);
   const tick = view.policyTickSeconds;
   const need = upToTick(
     s.remainingSeconds / type.speed + changeovers * (view.restartOverheadSeconds + margin),
@@ -129,9 +134,8 @@ export function mustUseOnDemand(
  * spot instance with room exists, or a spot type that fits can be launched.
  */
 export function spotPossible(task: TaskView, view: SimulationView): boolean {
-  if (heldMarket(task, view) === 'spot' && task.instanceId !== undefined) {
-    if (view.instance(task.instanceId)?.state !== 'notified') return true;
-  }
+  const own = task.instanceId === undefined ? undefined : view.instance(task.instanceId);
+  if (own?.market === 'spot' && own.state !== 'notified') return true;
   return (
     view.findInstance('spot', task.memoryMb) !== undefined ||
     typesFitting(view, task).some((t) => view.spotAvailable(t.name))
