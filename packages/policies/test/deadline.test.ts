@@ -56,6 +56,15 @@ function job(
   };
 }
 
+/** One run of `policy` on `scenario` with its event log. */
+const withEvents = (scenario: Scenario, policy: string) =>
+  simulate(scenario, {
+    policy: createPolicy(policy),
+    migration: 'optimal',
+    seed: SEED,
+    recordEvents: true,
+  });
+
 describe('greedy-deadline on a synthetic trace, checked by hand', () => {
   // Spot for 2 h, gone for 2 h, then back.
   const trace = parseAvailabilityTrace(
@@ -64,14 +73,9 @@ describe('greedy-deadline on a synthetic trace, checked by hand', () => {
   );
 
   it('sees the availability transitions and pays what they imply', () => {
-    const r = simulate(
+    const r = withEvents(
       job(trace, { work: 4 * HOUR, deadline: 10 * HOUR, overhead: 0, tick: HOUR }),
-      {
-        policy: createPolicy('greedy-deadline'),
-        migration: 'optimal',
-        seed: SEED,
-        recordEvents: true,
-      },
+      'greedy-deadline',
     );
     const seen = (r.events ?? [])
       .filter((e) => ['launch', 'notice', 'terminate', 'complete'].includes(e.kind))
@@ -92,14 +96,9 @@ describe('greedy-deadline on a synthetic trace, checked by hand', () => {
   });
 
   it('uniform-progress goes on-demand while behind and spot is gone, and returns to spot', () => {
-    const r = simulate(
+    const r = withEvents(
       job(trace, { work: 8 * HOUR, deadline: 10 * HOUR, overhead: 0, tick: 600 }),
-      {
-        policy: createPolicy('uniform-progress'),
-        migration: 'optimal',
-        seed: SEED,
-        recordEvents: true,
-      },
+      'uniform-progress',
     );
     const launches = (r.events ?? [])
       .filter((e) => e.kind === 'launch')
@@ -129,12 +128,7 @@ describe('uniform-progress sees where its task is', () => {
       ...job(always, { work: 48 * HOUR, deadline: 52 * HOUR, overhead: 720, tick: 195 }),
       ...paperSetting,
     };
-    const r = simulate(scenario, {
-      policy: createPolicy('uniform-progress'),
-      migration: 'optimal',
-      seed: SEED,
-      recordEvents: true,
-    });
+    const r = withEvents(scenario, 'uniform-progress');
     expect(launchesOf(r)).toEqual([['spot', 0]]);
     expect((r.events ?? []).filter((e) => e.kind === 'policy-move')).toEqual([]);
     expect(r.onDemandCostUsd).toBe(0);
@@ -158,12 +152,7 @@ describe('uniform-progress sees where its task is', () => {
       }),
       ...paperSetting,
     };
-    const r = simulate(scenario, {
-      policy: createPolicy('uniform-progress'),
-      migration: 'optimal',
-      seed: SEED,
-      recordEvents: true,
-    });
+    const r = withEvents(scenario, 'uniform-progress');
     // Behind at 1 h with no spot: on-demand (computing from 2.5 h). At 9 h its 6.5 h of progress
     // is above (9 + 2·1.5)·10/20 = 6 h: spot. That launch is lost at 10 h, before its overhead
     // ends; 1.5 h ahead of schedule, the task waits for spot (at 12 h) instead of going back to

@@ -54,11 +54,13 @@ describe('simulate refuses bad options, naming the argument', () => {
         placements: [{ taskId: (view.pendingTasks()[0] as { id: string }).id, launchIndex: 0.5 }],
       }),
     };
+    let thrown: unknown;
     try {
       run({ policy: half, migration: 'optimal', seed: 1 })();
     } catch (error) {
-      expect((error as Error).cause).toBeInstanceOf(PolicyDecisionError); // inside the failed event
+      thrown = error;
     }
+    expect((thrown as Error).cause).toBeInstanceOf(PolicyDecisionError); // inside the failed event
     expect(run({ policy: half, migration: 'optimal', seed: 1 })).toThrow(
       'launchIndex 0.5 names no launch',
     );
