@@ -249,11 +249,13 @@ function toScenario(
                 kind: 'trace' as const,
                 records: read(spotPrice.file, parseSpotPriceHistory),
                 availabilityZone: spotPrice.availabilityZone,
-                ...(spotPrice.instanceType ? { instanceType: spotPrice.instanceType } : {}),
-                ...(spotPrice.productDescription
+                ...(spotPrice.instanceType !== undefined
+                  ? { instanceType: spotPrice.instanceType }
+                  : {}),
+                ...(spotPrice.productDescription !== undefined
                   ? { productDescription: spotPrice.productDescription }
                   : {}),
-                ...(spotPrice.startTime
+                ...(spotPrice.startTime !== undefined
                   ? { startSeconds: Date.parse(spotPrice.startTime) / 1000 }
                   : {}),
               },
@@ -266,10 +268,14 @@ function toScenario(
               preemption: {
                 kind: 'trace' as const,
                 trace: read(preemption.file, parseAvailabilityTrace),
-                offsetSeconds:
-                  preemption.offsetHours === 'random'
-                    ? ('random' as const)
-                    : (preemption.offsetHours ?? 0) * 3600,
+                ...(preemption.offsetHours === undefined
+                  ? {}
+                  : {
+                      offsetSeconds:
+                        preemption.offsetHours === 'random'
+                          ? ('random' as const)
+                          : preemption.offsetHours * 3600,
+                    }),
               },
             }
           : { preemption }),

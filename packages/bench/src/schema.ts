@@ -1,67 +1,67 @@
 /**
- * The scenario-file schema (zod). Every object is strict: an unknown field is an error, so a
- * typo cannot pass silently. Messages are noun phrases ("MB > 0"): the loader prints
+ * The scenario-file schema (zod): the file's structure. Every object is strict: an unknown field
+ * is an error, so a typo cannot pass silently. Messages are noun phrases: the loader prints
  * `<file>: <field path>: expected <message>, got <value>`.
+ *
+ * Bounds are stated once. The `scenario` object's numeric bounds (MB > 0, seconds >= 0, a floor
+ * below its cap, …) belong to sim-core's `resolveScenario` and `resolveWorkload`, which the loader
+ * calls on every sweep point; here a scenario number is only "a number". The bounds of the
+ * file's own fields (seeds, sweep ranges, check tolerances), which sim-core never sees, are here.
  */
 
 import { MIGRATION_PLANNERS } from '@synkti/sim-core';
 import { z } from 'zod';
 
-const num = (what: string) => z.number({ error: what }).refine(Number.isFinite, { error: what });
-const positive = (what: string) => num(what).refine((x) => x > 0, { error: what });
-const nonNegative = (what: string) => num(what).refine((x) => x >= 0, { error: what });
+/** A number; its bounds, if it is a scenario field, are the resolver's. */
+const num = () => z.number({ error: 'a number' });
+const finite = (what: string) => z.number({ error: what }).refine(Number.isFinite, { error: what });
+const positive = (what: string) => finite(what).refine((x) => x > 0, { error: what });
+const nonNegative = (what: string) => finite(what).refine((x) => x >= 0, { error: what });
 const positiveInt = (what: string) =>
   z.number({ error: what }).refine((x) => Number.isInteger(x) && x > 0, { error: what });
-const nonNegativeInt = (what: string) =>
-  z.number({ error: what }).refine((x) => Number.isInteger(x) && x >= 0, { error: what });
 const name = (what: string) => z.string({ error: what }).min(1, { error: what });
+const text = () => z.string({ error: 'a string' });
 
 const distribution = z.discriminatedUnion(
   'dist',
   [
-    z.strictObject({ dist: z.literal('constant'), value: num('a finite number') }),
+    z.strictObject({ dist: z.literal('constant'), value: num() }),
     z.strictObject({
       dist: z.literal('uniform'),
-      min: num('a finite number'),
-      max: num('a finite number'),
+      min: num(),
+      max: num(),
     }),
     z.strictObject({
       dist: z.literal('lognormal'),
-      median: positive('a number > 0'),
-      sigma: nonNegative('a number >= 0'),
+      median: num(),
+      sigma: num(),
     }),
   ],
   { error: 'a distribution: {"dist": "constant" | "uniform" | "lognormal", …}' },
 );
 
 const task = z.strictObject({
-  id: name('a non-empty id').optional(),
-  kind: name('a task kind, e.g. "training"').optional(),
-  workSeconds: positive('seconds > 0'),
-  memoryMb: positive('MB > 0'),
-  stateMb: nonNegative('MB >= 0'),
-  arrivalSeconds: nonNegative('seconds >= 0').optional(),
-  deadlineSeconds: positive('seconds > 0').optional(),
-  checkpointIntervalSeconds: positive('seconds > 0').optional(),
+  id: text().optional(),
+  kind: text().optional(),
+  workSeconds: num(),
+  memoryMb: num(),
+  stateMb: num(),
+  arrivalSeconds: num().optional(),
+  deadlineSeconds: num().optional(),
+  checkpointIntervalSeconds: num().optional(),
 });
 
 const generator = z.strictObject({
-  count: nonNegativeInt('an integer >= 0'),
+  count: num(),
   arrivalHours: distribution,
   workHours: distribution,
   memoryMb: distribution,
-  stateMb: z.union(
-    [
-      distribution,
-      z.strictObject({ perWorkHourMb: nonNegative('MB >= 0'), maxMb: nonNegative('MB >= 0') }),
-    ],
-    {
-      error: 'a distribution or {"perWorkHourMb", "maxMb"}',
-    },
-  ),
-  kinds: z.record(z.string(), nonNegative('a weight >= 0')).optional(),
-  deadlineSlack: positive('a factor > 0').optional(),
-  trainingCheckpointIntervalSeconds: positive('seconds > 0').optional(),
+  stateMb: z.union([distribution, z.strictObject({ perWorkHourMb: num(), maxMb: num() })], {
+    error: 'a distribution or {"perWorkHourMb", "maxMb"}',
+  }),
+  kinds: z.record(z.string(), num()).optional(),
+  deadlineSlack: num().optional(),
+  trainingCheckpointIntervalSeconds: num().optional(),
 });
 
 const workload = z.union(
@@ -76,22 +76,22 @@ const spotPrice = z.discriminatedUnion(
   [
     z.strictObject({
       kind: z.literal('ou'),
-      meanPerHour: positive('$/hour > 0'),
-      theta: positive('a rate > 0 per hour'),
-      sigma: nonNegative('$/hour/√hour >= 0'),
-      stepSeconds: positive('seconds > 0').optional(),
-      initialPerHour: nonNegative('$/hour >= 0').optional(),
-      floorPerHour: nonNegative('$/hour >= 0').optional(),
-      capPerHour: positive('$/hour > 0').optional(),
+      meanPerHour: num(),
+      theta: num(),
+      sigma: num(),
+      stepSeconds: num().optional(),
+      initialPerHour: num().optional(),
+      floorPerHour: num().optional(),
+      capPerHour: num().optional(),
     }),
-    z.strictObject({ kind: z.literal('constant'), perHour: nonNegative('$/hour >= 0') }),
+    z.strictObject({ kind: z.literal('constant'), perHour: num() }),
     z.strictObject({
       kind: z.literal('trace'),
-      /** Spot price history file (AWS JSON or CSV), relative to the trace directory. */
+      /** Spot price history file (AWS JSON or CSV), relative to the trace directory (read here). */
       file: name('a file path relative to the trace directory'),
-      availabilityZone: name('an availability zone'),
-      instanceType: name('an instance type').optional(),
-      productDescription: name('a product description').optional(),
+      availabilityZone: text(),
+      instanceType: text().optional(),
+      productDescription: text().optional(),
       /** ISO 8601 time mapped to t = 0. */
       startTime: z.iso.datetime({ error: 'an ISO 8601 time like 2023-02-15T00:00:00Z' }).optional(),
     }),
@@ -104,14 +104,17 @@ const preemption = z.discriminatedUnion(
   [
     z.strictObject({
       kind: z.literal('poisson'),
-      ratePerHour: nonNegative('notices per hour >= 0').optional(),
-      priceSensitivity: num('a finite number').optional(),
+      ratePerHour: num().optional(),
+      priceSensitivity: num().optional(),
     }),
     z.strictObject({
       kind: z.literal('trace'),
-      /** Availability trace (Can't Be Late format), relative to the trace directory. */
+      /** Availability trace (Can't Be Late format), relative to the trace directory (read here). */
       file: name('a file path relative to the trace directory'),
-      /** Trace time at t = 0, hours, or "random": a window drawn from the seed. Default 0. */
+      /**
+       * Trace time at t = 0, hours, or "random": a window drawn from the seed. Default 0. A file
+       * field (sim-core takes `offsetSeconds`), so its bound is stated here.
+       */
       offsetHours: z
         .union([nonNegative('hours >= 0'), z.literal('random')], {
           error: 'hours >= 0 or "random"',
@@ -123,18 +126,18 @@ const preemption = z.discriminatedUnion(
 );
 
 const instanceType = z.strictObject({
-  name: name('a non-empty name'),
-  gpuMemoryMb: positive('MB > 0'),
-  networkGbps: positive('Gbps > 0'),
-  onDemandPerHour: positive('$/hour > 0'),
-  speed: positive('work-seconds per second > 0').optional(),
-  bootSeconds: nonNegative('seconds >= 0').optional(),
+  name: text(),
+  gpuMemoryMb: num(),
+  networkGbps: num(),
+  onDemandPerHour: num(),
+  speed: num().optional(),
+  bootSeconds: num().optional(),
   spotPrice: spotPrice.optional(),
   preemption: preemption.optional(),
   billing: z
     .strictObject({
-      incrementSeconds: positive('seconds > 0').optional(),
-      minimumSeconds: nonNegative('seconds >= 0').optional(),
+      incrementSeconds: num().optional(),
+      minimumSeconds: num().optional(),
     })
     .optional(),
   zone: z.string().optional(),
@@ -143,26 +146,26 @@ const instanceType = z.strictObject({
 
 /** The `scenario` object of a file: what `simulate` takes, with traces named by file. */
 export const fileScenarioSchema = z.strictObject({
-  horizonHours: positive('hours > 0'),
-  instanceTypes: z.array(instanceType).min(1, { error: 'at least one instance type' }),
+  horizonHours: num(),
+  instanceTypes: z.array(instanceType),
   workload,
   checkpoint: z
     .strictObject({
-      fullThreshold: positive('a ratio > 0').optional(),
-      partialThreshold: nonNegative('a ratio >= 0').optional(),
-      storageBandwidthGbps: positive('Gbps > 0').optional(),
+      fullThreshold: num().optional(),
+      partialThreshold: num().optional(),
+      storageBandwidthGbps: num().optional(),
     })
     .optional(),
-  gracePeriodSeconds: nonNegative('seconds >= 0').optional(),
-  detectionLatencySeconds: nonNegative('seconds >= 0').optional(),
-  idleReleaseSeconds: nonNegative('seconds >= 0').optional(),
-  restartOverheadSeconds: nonNegative('seconds >= 0').optional(),
-  policyTickSeconds: positive('seconds > 0').optional(),
+  gracePeriodSeconds: num().optional(),
+  detectionLatencySeconds: num().optional(),
+  idleReleaseSeconds: num().optional(),
+  restartOverheadSeconds: num().optional(),
+  policyTickSeconds: num().optional(),
 });
 
 const range = z.strictObject({
-  from: num('a finite number'),
-  to: num('a finite number'),
+  from: finite('a finite number'),
+  to: finite('a finite number'),
   step: positive('a step > 0'),
 });
 

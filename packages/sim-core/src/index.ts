@@ -146,7 +146,7 @@ export type {
   WorkloadSpec,
 } from './scenario/types.js';
 export type { ResolvedTask } from './scenario/workload.js';
-export { resolveWorkload } from './scenario/workload.js';
+export { MAX_GENERATED_TASKS, resolveWorkload } from './scenario/workload.js';
 export { type SimulateOptions, simulate } from './simulate.js';
 export {
   checkSimulateOptions,

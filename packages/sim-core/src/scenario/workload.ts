@@ -51,9 +51,21 @@ function checkSupport(d: Distribution, path: string, bound: '> 0' | '>= 0', unit
     check(ok(d.min), `${path}.min`, `${expected} (min ${bound})`, d.min);
 }
 
+/**
+ * The most tasks a generator may ask for: 10 million. Each task holds a few hundred bytes of
+ * state in a run, so more would exhaust a machine's memory before the first event rather than
+ * fail with a message; 1e300 (an "integer" to JavaScript) would never finish generating.
+ */
+export const MAX_GENERATED_TASKS = 10_000_000;
+
 function generate(g: WorkloadGenerator, seed: string | number): TaskSpec[] {
   const path = 'workload.generate';
-  check(Number.isInteger(g.count) && g.count >= 0, `${path}.count`, 'an integer >= 0', g.count);
+  check(
+    Number.isInteger(g.count) && g.count >= 0 && g.count <= MAX_GENERATED_TASKS,
+    `${path}.count`,
+    `an integer in [0, ${MAX_GENERATED_TASKS}]`,
+    g.count,
+  );
   checkSupport(g.workHours, `${path}.workHours`, '> 0', 'hours');
   checkSupport(g.memoryMb, `${path}.memoryMb`, '> 0', 'MB');
   if ('dist' in g.stateMb) checkSupport(g.stateMb, `${path}.stateMb`, '>= 0', 'MB');
