@@ -6,9 +6,8 @@
  *   npm run examples
  */
 
-import { pairedDifference } from '@synkti/bench';
 import { createPolicy } from '@synkti/policies';
-import { type Scenario, simulate } from '@synkti/sim-core';
+import { pairedDifference, type Scenario, simulate } from '@synkti/sim-core';
 
 const scenario: Scenario = {
   name: 'example',

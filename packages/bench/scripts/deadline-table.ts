@@ -9,8 +9,8 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { estimate } from '@synkti/sim-core';
 import { parse } from 'csv-parse/sync';
-import { estimate } from '../src/paired-stats.js';
 
 const DEFAULT_FILES = ['results/cant-be-late-paper/runs.csv', 'results/cant-be-late/runs.csv'];
 

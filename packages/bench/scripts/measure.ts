@@ -2,6 +2,8 @@
 
 import { performance } from 'node:perf_hooks';
 
+import { quantile } from '@synkti/sim-core';
+
 /**
  * Runs `fn` once untimed (JIT warm-up), then `repeats` times, and returns the median wall time
  * in milliseconds and the last result.
@@ -59,11 +61,7 @@ export function alternatingMedians<A, B>(
   return { a: { ms: median(ta), result: ra }, b: { ms: median(tb), result: rb } };
 }
 
-/** The median of `times` (the mean of the middle two for an even count). */
+/** The median of `times` (the midpoint of the middle two for an even count); 0 for none. */
 export function median(times: readonly number[]): number {
-  const sorted = [...times].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return quantile(times, 0.5) ?? 0;
 }

@@ -4,6 +4,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { mean } from '@synkti/sim-core';
 import { parse } from 'csv-parse/sync';
 import { InputError } from './errors.js';
 
@@ -30,17 +31,16 @@ export function groupOfCsvRow(r: Row): string {
 }
 
 function means(rows: readonly Row[], column: string): Map<string, number> {
-  const sums = new Map<string, { s: number; n: number }>();
+  const values = new Map<string, number[]>();
   for (const r of rows) {
-    const group = groupOfCsvRow(r);
     const v = r[column];
     if (v === undefined || v === '') continue;
-    const acc = sums.get(group) ?? { s: 0, n: 0 };
-    acc.s += Number(v);
-    acc.n += 1;
-    sums.set(group, acc);
+    const group = groupOfCsvRow(r);
+    const list = values.get(group) ?? [];
+    list.push(Number(v));
+    values.set(group, list);
   }
-  return new Map([...sums].map(([k, { s, n }]) => [k, s / n]));
+  return new Map([...values].map(([k, list]) => [k, mean(list) as number]));
 }
 
 function readCsv(file: string, text: string): Row[] {

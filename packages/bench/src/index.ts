@@ -21,12 +21,6 @@ export {
   summaryMarkdown,
 } from './outputs.js';
 export {
-  type Estimate,
-  estimate,
-  type PairedDifference,
-  pairedDifference,
-} from './paired-stats.js';
-export {
   savingsChart,
   type TimelineData,
   timelineChart,

@@ -9,10 +9,14 @@
  * no completion percentile); no cell is ever NaN.
  */
 
-import type { MigrationPlanner } from '@synkti/sim-core';
+import {
+  estimate,
+  type MigrationPlanner,
+  type PairedDifference,
+  pairedDifference,
+} from '@synkti/sim-core';
 import { stringify } from 'csv-stringify/sync';
 import { BASELINE_POLICY } from './load-scenario.js';
-import { estimate, type PairedDifference, pairedDifference } from './paired-stats.js';
 import type { ResultTable } from './result-table.js';
 import { METRIC_COLUMNS, type MetricColumn, type RunRow } from './runs.js';
 

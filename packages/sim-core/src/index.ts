@@ -78,7 +78,14 @@ export {
   type SpotPriceSample,
   savings,
 } from './metrics/run-result.js';
-export { mean, quantile } from './metrics/stats.js';
+export type { Estimate, PairedDifference } from './metrics/statistics.js';
+export {
+  estimate,
+  mean,
+  pairedDifference,
+  quantile,
+  sampleStd,
+} from './metrics/statistics.js';
 export {
   type CheckpointOutcome,
   type CheckpointThresholds,

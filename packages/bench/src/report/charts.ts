@@ -3,9 +3,9 @@
  * with 95% t intervals where it compares policies or planners.
  */
 
+import { estimate } from '@synkti/sim-core';
 import type { TopLevelSpec } from 'vega-lite';
 import { BASELINE_POLICY } from '../load-scenario.js';
-import { estimate } from '../paired-stats.js';
 import type { ResultTable } from '../result-table.js';
 import type { RunRow, SimEventLike } from './types.js';
 

@@ -13,6 +13,7 @@
 import { createPolicy } from '@synkti/policies';
 import {
   type AvailabilityTraceData,
+  mean,
   quantile,
   type RunResult,
   type Scenario,
@@ -282,8 +283,8 @@ export function agreement(windows: readonly WindowComparison[]): GroupAgreement[
   return [...groups.values()].map((list) => {
     const first = list[0] as WindowComparison;
     const n = list.length;
-    const theirsMean = list.reduce((s, w) => s + w.theirs, 0) / n;
-    const oursMean = list.reduce((s, w) => s + w.ours, 0) / n;
+    const theirsMean = mean(list.map((w) => w.theirs)) as number;
+    const oursMean = mean(list.map((w) => w.ours)) as number;
     const rel = list.map((w) => Math.abs(w.ours - w.theirs) / w.theirs);
     return {
       trace: first.trace,

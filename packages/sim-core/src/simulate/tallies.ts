@@ -8,7 +8,7 @@ import type { InstanceState } from '../cluster/instance-state.js';
 import type { TaskState } from '../cluster/task-state.js';
 import { instanceCostUsd } from '../market/billing.js';
 import type { RunResult, SimEvent, SpotPriceSample } from '../metrics/run-result.js';
-import { mean, quantile } from '../metrics/stats.js';
+import { mean, quantile } from '../metrics/statistics.js';
 import type { MigrationPlanner } from '../planning/migration.js';
 import type { Scenario } from '../scenario/types.js';
 import type { SimulateOptions } from '../simulate-options.js';
