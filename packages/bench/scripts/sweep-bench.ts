@@ -12,12 +12,12 @@
 
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadScenario } from '../src/load-scenario.js';
-import { runsCsv } from '../src/outputs.js';
-import { runPool } from '../src/pool.js';
-import { resultTable } from '../src/result-table.js';
-import { expandRuns, type RunRow } from '../src/runs.js';
-import { REPOSITORY_ROOT } from '../src/traces-dir.js';
+import { runsCsv } from '../src/results/runs-csv.js';
+import { resultTable } from '../src/results/table.js';
+import { loadScenario } from '../src/scenario-file/load.js';
+import { REPOSITORY_ROOT } from '../src/scenario-file/traces-dir.js';
+import { runPool } from '../src/sweep/pool.js';
+import { expandRuns, type RunRow } from '../src/sweep/runs.js';
 import { median } from './measure.js';
 
 const file = process.argv[2] ?? path.join(REPOSITORY_ROOT, 'scenarios', 'default.json');

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AvailabilityTraceData, parseAvailabilityTrace } from '@synkti/sim-core';
 import { InputError } from '../src/errors.js';
-import { REPOSITORY_ROOT, resolveTracesDir, traceFile } from '../src/traces-dir.js';
+import { REPOSITORY_ROOT, resolveTracesDir, traceFile } from '../src/scenario-file/traces-dir.js';
 import {
   agreement,
   CBL_POLICIES,

@@ -4,22 +4,7 @@
  * @packageDocumentation
  */
 
-export { checkAgainstBaseline, type Regression } from './check.js';
 export { InputError } from './errors.js';
-export {
-  type LoadedScenario,
-  loadScenario,
-  type PolicyRef,
-  type SweepPoint,
-} from './load-scenario.js';
-export {
-  comparisonCsv,
-  formatNumber,
-  runsCsv,
-  runsCsvRecords,
-  savingsByRow,
-  summaryMarkdown,
-} from './outputs.js';
 export {
   savingsChart,
   type TimelineData,
@@ -28,5 +13,16 @@ export {
 } from './report/charts.js';
 export { toSvg } from './report/render.js';
 export { reportHtml } from './report/report-html.js';
-export { type ResultTable, resultTable } from './result-table.js';
-export { executeRun, expandRuns, METRIC_COLUMNS, type RunRow, type RunSpec } from './runs.js';
+export { checkAgainstBaseline, type Regression } from './results/check.js';
+export { comparisonCsv } from './results/comparison-csv.js';
+export { formatNumber } from './results/format.js';
+export { runsCsv, runsCsvRecords } from './results/runs-csv.js';
+export { summaryMarkdown } from './results/summary-md.js';
+export { type ResultTable, resultTable, savingsByRow } from './results/table.js';
+export {
+  type LoadedScenario,
+  loadScenario,
+  type PolicyRef,
+  type SweepPoint,
+} from './scenario-file/load.js';
+export { executeRun, expandRuns, METRIC_COLUMNS, type RunRow, type RunSpec } from './sweep/runs.js';

@@ -5,8 +5,8 @@
 
 import { estimate } from '@synkti/sim-core';
 import type { TopLevelSpec } from 'vega-lite';
-import { BASELINE_POLICY } from '../load-scenario.js';
-import type { ResultTable } from '../result-table.js';
+import type { ResultTable } from '../results/table.js';
+import { BASELINE_POLICY } from '../scenario-file/load.js';
 import type { RunRow, SimEventLike } from './types.js';
 
 const pointLabel = (r: RunRow) => {

@@ -3,7 +3,7 @@
  * charts, rendered server-side from Vega-Lite specs.
  */
 
-import type { ResultTable } from '../result-table.js';
+import type { ResultTable } from '../results/table.js';
 import { savingsChart, type TimelineData, timelineChart, versusParameterChart } from './charts.js';
 import { toSvg } from './render.js';
 

@@ -1,5 +1,5 @@
 /** Types the report shares with the rest of the bench. */
-export type { RunRow } from '../runs.js';
+export type { RunRow } from '../sweep/runs.js';
 
 /** The fields of a sim-core event the timeline reads. */
 export interface SimEventLike {

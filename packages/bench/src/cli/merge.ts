@@ -4,11 +4,11 @@
  * cover all of it; anything else is refused (exit 2) before anything is written.
  */
 
-import { InputError } from './errors.js';
-import { changedInputs } from './provenance.js';
-import { type RunRecord, readRecord } from './results-dir.js';
-import type { RunRow } from './runs.js';
-import { readRows } from './store.js';
+import { InputError } from '../errors.js';
+import { changedInputs } from '../scenario-file/provenance.js';
+import type { RunRow } from '../sweep/runs.js';
+import { readRows } from '../sweep/store.js';
+import { type RunRecord, readRecord } from './output-dir.js';
 
 /** How many missing run indices a refusal lists. */
 const LISTED = 5;

@@ -1,6 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPOSITORY_ROOT, resolveTracesDir, traceFile } from '../src/traces-dir.js';
+import {
+  REPOSITORY_ROOT,
+  resolveTracesDir,
+  traceFile,
+} from '../../src/scenario-file/traces-dir.js';
 
 describe('resolveTracesDir', () => {
   it('prefers --traces-dir, then SYNKTI_TRACES_DIR, then the default beside the repository', () => {

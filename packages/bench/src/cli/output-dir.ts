@@ -25,14 +25,16 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { InputError } from './errors.js';
-import { comparisonCsv, runsCsv, summaryMarkdown } from './outputs.js';
-import type { ScenarioInputs } from './provenance.js';
-import type { TimelineData } from './report/charts.js';
-import { reportHtml } from './report/report-html.js';
-import { type ResultTable, resultTable } from './result-table.js';
-import type { RunRow } from './runs.js';
-import { RUNS_JSONL } from './store.js';
+import { InputError } from '../errors.js';
+import type { TimelineData } from '../report/charts.js';
+import { reportHtml } from '../report/report-html.js';
+import { comparisonCsv } from '../results/comparison-csv.js';
+import { runsCsv } from '../results/runs-csv.js';
+import { summaryMarkdown } from '../results/summary-md.js';
+import { type ResultTable, resultTable } from '../results/table.js';
+import type { ScenarioInputs } from '../scenario-file/provenance.js';
+import type { RunRow } from '../sweep/runs.js';
+import { RUNS_JSONL } from '../sweep/store.js';
 
 /** The provenance file of a results directory. */
 export const INPUTS_JSON = 'inputs.json';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { interruptCli, ROOT, runCli, tempDir } from './fixtures/cli.js';
+import { interruptCli, ROOT, runCli, tempDir } from '../fixtures/cli.js';
 
 /**
  * What a run refuses (exit 2, nothing written) or guards against, tried as a process: results

@@ -1,11 +1,11 @@
 /** The run list of a sweep, and the flat row each run produces. */
 
-import { createPolicy } from '@synkti/policies';
-import { type MigrationPlanner, type RunResult, type Scenario, simulate } from '@synkti/sim-core';
-import type { LoadedScenario, PolicyRef } from './load-scenario.js';
+import type { MigrationPlanner, Scenario } from '@synkti/sim-core';
+import { InputError } from '../errors.js';
+import type { LoadedScenario, PolicyRef } from '../scenario-file/load.js';
+import { synktiVersion } from '../scenario-file/provenance.js';
+import { evaluatorFor } from './evaluators.js';
 import type { MetricColumn } from './metric-columns.js';
-import { OFFLINE_OPTIMAL, offlineOptimalMetrics } from './offline-optimal-run.js';
-import { synktiVersion } from './provenance.js';
 
 /** One run to do. `index` orders everything written. */
 export interface RunSpec {
@@ -42,11 +42,16 @@ export interface RunRow {
 
 export { METRIC_COLUMNS, type MetricColumn } from './metric-columns.js';
 
-/** Every run of the given scenarios: points × seeds × policies × planners, in that nesting. */
+/**
+ * Every run of the given scenarios: points × seeds × policies × planners, in that nesting.
+ * @throws InputError when a policy's evaluator cannot run a sweep point (an unknown policy, bad
+ *   parameters, a scenario outside `offline-optimal`'s setting), before anything runs.
+ */
 export function expandRuns(scenarios: readonly LoadedScenario[]): {
   runs: RunSpec[];
   scenarios: Scenario[];
 } {
+  for (const s of scenarios) checkEvaluators(s);
   const runs: RunSpec[] = [];
   const flat: Scenario[] = [];
   for (const s of scenarios) {
@@ -77,43 +82,25 @@ export function expandRuns(scenarios: readonly LoadedScenario[]): {
   return { runs, scenarios: flat };
 }
 
-function metrics(r: RunResult): RunRow['metrics'] {
-  return {
-    total_cost_usd: r.totalCostUsd,
-    spot_cost_usd: r.spotCostUsd,
-    on_demand_cost_usd: r.onDemandCostUsd,
-    work_hours: r.workHours,
-    cost_per_work_hour: r.costPerWorkHour,
-    tasks_total: r.tasksTotal,
-    tasks_completed: r.tasksCompleted,
-    deadline_misses: r.deadlineMisses,
-    preemptions: r.preemptions,
-    checkpoints_full: r.checkpointsFull,
-    checkpoints_partial: r.checkpointsPartial,
-    restarts: r.restarts,
-    progress_lost_hours: r.progressLostHours,
-    migrations: r.migrations,
-    migration_downtime_mean_s: r.migrationDowntimeMeanSeconds,
-    migration_downtime_p99_s: r.migrationDowntimeP99Seconds,
-    spot_instance_hours: r.spotInstanceHours,
-    on_demand_instance_hours: r.onDemandInstanceHours,
-    makespan_hours: r.makespanHours,
-    completion_p50_hours: r.completionP50Hours,
-    completion_p99_hours: r.completionP99Hours,
-    cf_decisions: r.migrationDecisions,
-    cf_displaced: r.displacedTasks,
-    cf_first_fit_placed: r.plannerCounterfactual['first-fit'].placed,
-    cf_first_fit_seconds: r.plannerCounterfactual['first-fit'].edgeSeconds,
-    cf_greedy_placed: r.plannerCounterfactual.greedy.placed,
-    cf_greedy_seconds: r.plannerCounterfactual.greedy.edgeSeconds,
-    cf_optimal_placed: r.plannerCounterfactual.optimal.placed,
-    cf_optimal_seconds: r.plannerCounterfactual.optimal.edgeSeconds,
-  };
+/** Refuses a scenario file whose policies' evaluators cannot run one of its points. */
+function checkEvaluators(s: LoadedScenario): void {
+  for (const [k, p] of s.policies.entries()) {
+    const evaluator = evaluatorFor(p.name);
+    for (const point of s.points) {
+      const why = evaluator.unfit(p, point.scenario);
+      if (why !== undefined) throw new InputError(`${s.file}: policies[${k}]: ${why}`);
+    }
+  }
 }
 
-/** Runs one spec on its (already validated) scenario. */
+/** Runs one spec on its (already validated) scenario, with the evaluator its policy names. */
 export function executeRun(spec: RunSpec, scenario: Scenario, checkInvariants = false): RunRow {
-  const row = {
+  const metrics = evaluatorFor(spec.policy.name).run(spec.policy, scenario, {
+    seed: spec.seed,
+    migration: spec.migration,
+    checkInvariants,
+  });
+  return {
     index: spec.index,
     key: spec.key,
     scenario: spec.scenario,
@@ -123,15 +110,6 @@ export function executeRun(spec: RunSpec, scenario: Scenario, checkInvariants = 
     migration: spec.migration,
     inputsHash: spec.inputsHash,
     version: spec.version,
+    metrics,
   };
-  if (spec.policy.name === OFFLINE_OPTIMAL) {
-    return { ...row, metrics: offlineOptimalMetrics(scenario, spec.seed) };
-  }
-  const result = simulate(scenario, {
-    policy: createPolicy(spec.policy.name, spec.policy.params),
-    migration: spec.migration,
-    seed: spec.seed,
-    checkInvariants,
-  });
-  return { ...row, metrics: metrics(result) };
 }

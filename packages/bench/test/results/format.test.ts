@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatNumber } from '../src/outputs.js';
+import { formatNumber } from '../../src/results/format.js';
 
 describe('formatNumber', () => {
   it('never prints NaN or Infinity: an empty cell instead', () => {

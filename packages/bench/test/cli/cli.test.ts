@@ -2,8 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify as stringifyYaml } from 'yaml';
-import { parseShard } from '../src/cli.js';
-import { interruptCli, ROOT, runCli, tempDir } from './fixtures/cli.js';
+import { parseShard } from '../../src/cli/cli.js';
+import { interruptCli, ROOT, runCli, tempDir } from '../fixtures/cli.js';
 
 const CI_SCENARIO = path.join(ROOT, 'scenarios/ci.json');
 const read = (dir: string, f: string) => readFileSync(path.join(dir, f), 'utf8');
@@ -48,7 +48,7 @@ describe('synkti-bench CLI (as a process)', () => {
     const r = runCli([file, '--out', out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      `${file}: scenario.workload.generate.count: expected an integer >= 0, got -5`,
+      `${file}: scenario.workload.generate.count: expected an integer in [0, 10000000], got -5`,
     );
     expect(existsSync(out)).toBe(false);
   });

@@ -26,7 +26,7 @@ let version: string | undefined;
  */
 export function synktiVersion(): string {
   version ??= (
-    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
       version: string;
     }
   ).version;

@@ -6,12 +6,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 
-/** The repository root (three levels above this file's package source folder). */
+/** The repository root (four levels above this file's folder). */
 export const REPOSITORY_ROOT = path.resolve(
   fileURLToPath(new URL('.', import.meta.url)),
-  '../../..',
+  '../../../..',
 );
 
 /** Default trace directory, relative to the repository root. */

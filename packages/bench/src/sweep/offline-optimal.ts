@@ -8,6 +8,7 @@
 import {
   AvailabilityTrace,
   offlineOptimalCost,
+  resolveScenario,
   type Scenario,
   traceOffsetSeconds,
 } from '@synkti/sim-core';
@@ -45,7 +46,7 @@ export function offlineOptimalMetrics(scenario: Scenario, seed: string | number)
     trace,
     workSeconds: task.workSeconds,
     deadlineSeconds: task.deadlineSeconds,
-    restartOverheadSeconds: scenario.restartOverheadSeconds ?? 0,
+    restartOverheadSeconds: resolveScenario(scenario).restartOverheadSeconds,
     spotPerHour: spot,
     onDemandPerHour: type.onDemandPerHour,
   });

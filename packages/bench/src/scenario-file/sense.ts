@@ -7,7 +7,7 @@
  */
 
 import type { ResolvedScenario, ResolvedTask } from '@synkti/sim-core';
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 
 /** Most runs one invocation may ask for (the whole run list, shards included). */
 export const MAX_RUNS = 100_000;

@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { checkAgainstBaseline } from '../src/check.js';
-import { tempDir } from './fixtures/cli.js';
+import { checkAgainstBaseline } from '../../src/results/check.js';
+import { tempDir } from '../fixtures/cli.js';
 
 const TOLERANCES = { savingsPctTolerance: 0.5, completionsTolerance: 0.5 };
 const HEADER = 'scenario,seed,policy,migration,savings_pct,tasks_completed';

@@ -2,9 +2,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveScenario, resolveWorkload, type Scenario, ScenarioError } from '@synkti/sim-core';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/errors.js';
-import { loadScenario } from '../src/load-scenario.js';
-import { tempDir } from './fixtures/cli.js';
+import { InputError } from '../../src/errors.js';
+import { loadScenario } from '../../src/scenario-file/load.js';
+import { tempDir } from '../fixtures/cli.js';
 
 /**
  * Bad scenarios, table-driven, through both doors: the file loader (schema, then resolver) and

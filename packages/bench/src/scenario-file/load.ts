@@ -6,7 +6,6 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createPolicy } from '@synkti/policies';
 import {
   MIGRATION_PLANNERS,
   type MigrationPlanner,
@@ -19,16 +18,15 @@ import {
 } from '@synkti/sim-core';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { InputError } from './errors.js';
-import { OFFLINE_OPTIMAL, offlineOptimalUnfit } from './offline-optimal-run.js';
+import { InputError } from '../errors.js';
 import { type ScenarioInputs, scenarioInputs } from './provenance.js';
-import { checkRunCount, checkSense, MAX_EVENTS_PER_RUN } from './scenario-sense.js';
 import {
   type FileScenario,
   fileScenarioSchema,
   type ScenarioFile,
   scenarioFileSchema,
 } from './schema.js';
+import { checkRunCount, checkSense, MAX_EVENTS_PER_RUN } from './sense.js';
 import { resolveTracesDir, traceFile } from './traces-dir.js';
 
 /** A policy as a run names it. */
@@ -62,7 +60,7 @@ export interface LoadedScenario {
 
 /** The policy every savings figure is measured against. */
 export const BASELINE_POLICY = 'on-demand-only';
-export { MAX_RUNS } from './scenario-sense.js';
+export { MAX_RUNS } from './sense.js';
 
 /** Names a scenario may have: they name its results directory, so no path separators. */
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -375,23 +373,6 @@ export function loadScenario(
     seedCount === undefined
       ? (spec.seeds as (string | number)[])
       : Array.from({ length: seedCount }, (_, k) => k + 1);
-  for (const [k, p] of policies.entries()) {
-    if (p.name === OFFLINE_OPTIMAL) {
-      for (const point of points) {
-        const why = offlineOptimalUnfit(point.scenario);
-        if (why)
-          throw new InputError(
-            `${file}: policies[${k}]: "${OFFLINE_OPTIMAL}" does not apply: ${why}`,
-          );
-      }
-      continue;
-    }
-    try {
-      createPolicy(p.name, p.params);
-    } catch (error) {
-      throw new InputError(`${file}: policies[${k}]: ${(error as Error).message}`);
-    }
-  }
   return {
     file,
     name,

@@ -16,22 +16,22 @@ import { createPolicy } from '@synkti/policies';
 import { type Scenario, simulate } from '@synkti/sim-core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { checkAgainstBaseline, recordsOf } from './check.js';
-import { InputError } from './errors.js';
-import { BASELINE_POLICY, type LoadedScenario, loadScenario } from './load-scenario.js';
+import { InputError } from '../errors.js';
+import type { TimelineData } from '../report/charts.js';
+import { checkAgainstBaseline, recordsOf } from '../results/check.js';
+import { runsCsvRecords } from '../results/runs-csv.js';
+import { BASELINE_POLICY, type LoadedScenario, loadScenario } from '../scenario-file/load.js';
+import { synktiVersion } from '../scenario-file/provenance.js';
+import { MAX_EVENTS_PER_RUN } from '../scenario-file/sense.js';
+import { REPOSITORY_ROOT } from '../scenario-file/traces-dir.js';
+import { evaluatorFor } from '../sweep/evaluators.js';
+import { runPool } from '../sweep/pool.js';
+import { expandRuns, type RunRow, type RunSpec } from '../sweep/runs.js';
+import { RowLog, readRows, writeAtomic, writeRows } from '../sweep/store.js';
 import { checkMerge } from './merge.js';
-import { OFFLINE_OPTIMAL } from './offline-optimal-run.js';
-import { runsCsvRecords } from './outputs.js';
-import { runPool } from './pool.js';
+import { lockResults, type RunRecord, startResults, writeResultSet } from './output-dir.js';
 import { checkBaseline, checkDistinctNames, checkResume, checkWritable } from './preflight.js';
 import { createProgress } from './progress.js';
-import { synktiVersion } from './provenance.js';
-import type { TimelineData } from './report/charts.js';
-import { lockResults, type RunRecord, startResults, writeResultSet } from './results-dir.js';
-import { expandRuns, type RunRow, type RunSpec } from './runs.js';
-import { MAX_EVENTS_PER_RUN } from './scenario-sense.js';
-import { RowLog, readRows, writeAtomic, writeRows } from './store.js';
-import { REPOSITORY_ROOT } from './traces-dir.js';
 
 /**
  * scenarios/default.json, as a path relative to the working directory (what `npm run bench`
@@ -254,7 +254,8 @@ async function runCommand(argv: {
  */
 function chooseTracedRun(runs: readonly RunSpec[], seed: string | undefined): RunSpec {
   const candidates = runs.filter(
-    (r) => r.point === 0 && r.policy.name !== BASELINE_POLICY && r.policy.name !== OFFLINE_OPTIMAL,
+    (r) =>
+      r.point === 0 && r.policy.name !== BASELINE_POLICY && evaluatorFor(r.policy.name).simulates,
   );
   const pool = candidates.length > 0 ? candidates : runs;
   const bySeed = seed === undefined ? pool : pool.filter((r) => String(r.seed) === seed);

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../src/load-scenario.js';
-import { ROOT, tempDir } from './fixtures/cli.js';
+import { loadScenario } from '../../src/scenario-file/load.js';
+import { ROOT, tempDir } from '../fixtures/cli.js';
 
 /** scenarios/ci.json with `seeds` replaced (or removed when undefined), as a new file. */
 function ciWithSeeds(seeds: unknown): string {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { mean } from '@synkti/sim-core';
 import { parse } from 'csv-parse/sync';
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 
 /** One moved figure. */
 export interface Regression {

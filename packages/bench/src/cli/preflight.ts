@@ -6,13 +6,13 @@
 
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { validateBaseline } from './check.js';
-import { InputError } from './errors.js';
-import type { LoadedScenario } from './load-scenario.js';
-import { formatParam } from './outputs.js';
-import { changedInputs, synktiVersion } from './provenance.js';
-import { readRecord } from './results-dir.js';
-import type { RunRow, RunSpec } from './runs.js';
+import { InputError } from '../errors.js';
+import { validateBaseline } from '../results/check.js';
+import { formatParam } from '../results/format.js';
+import type { LoadedScenario } from '../scenario-file/load.js';
+import { changedInputs, synktiVersion } from '../scenario-file/provenance.js';
+import type { RunRow, RunSpec } from '../sweep/runs.js';
+import { readRecord } from './output-dir.js';
 
 /** Refuses two files that name the same scenario with different content. */
 export function checkDistinctNames(loaded: readonly LoadedScenario[]): void {

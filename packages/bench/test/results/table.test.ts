@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { undefinedMetrics } from '../src/metric-columns.js';
-import { comparisonCsv, runsCsvRecords, summaryMarkdown } from '../src/outputs.js';
-import { resultTable } from '../src/result-table.js';
-import type { RunRow } from '../src/runs.js';
+import { comparisonCsv } from '../../src/results/comparison-csv.js';
+import { runsCsvRecords } from '../../src/results/runs-csv.js';
+import { summaryMarkdown } from '../../src/results/summary-md.js';
+import { resultTable } from '../../src/results/table.js';
+import { undefinedMetrics } from '../../src/sweep/metric-columns.js';
+import type { RunRow } from '../../src/sweep/runs.js';
 
 /**
  * Goldens of the derived outputs, from hand-made rows: savings against the baseline of the same
