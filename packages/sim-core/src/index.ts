@@ -154,6 +154,19 @@ export type {
 } from './scenario/types.js';
 export type { ResolvedTask } from './scenario/workload.js';
 export { MAX_GENERATED_TASKS, resolveWorkload } from './scenario/workload.js';
+export {
+  type CheckedDecisions,
+  checkDecisions,
+  type DecisionInstance,
+  type DecisionWorld,
+} from './simulate/decisions.js';
+export {
+  buildMarket,
+  releaseSpotSlot,
+  requestSpot,
+  type SpotLaunch,
+  type TypeMarket,
+} from './simulate/market.js';
 export { type SimulateOptions, simulate } from './simulate.js';
 export {
   checkSimulateOptions,

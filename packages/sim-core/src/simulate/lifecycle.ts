@@ -7,9 +7,8 @@
 
 import { InstanceState } from '../cluster/instance-state.js';
 import type { TaskState } from '../cluster/task-state.js';
-import { createRng } from '../engine/rng.js';
 import type { Market } from '../policy.js';
-import { freeSlot, type TypeMarket } from './market.js';
+import { releaseSpotSlot, requestSpot, type TypeMarket } from './market.js';
 import { P_IDLE, P_STATE, type RunState } from './state.js';
 
 /**
@@ -18,16 +17,14 @@ import { P_IDLE, P_STATE, type RunState } from './state.js';
  */
 export function launch(s: RunState, m: TypeMarket, market: Market): InstanceState | undefined {
   const now = s.now;
-  let slot = 0;
-  if (market === 'spot') {
-    slot = freeSlot(m);
-    const next = m.preemption.nextLaunchAt(now, slot);
-    if (next > now) {
-      s.log('launch-refused', undefined, undefined, { type: m.type.name });
-      s.wakeUpAt(next); // ask the policy again when spot capacity returns
-      return undefined;
-    }
+  const spot =
+    market === 'spot' ? requestSpot(m, now, s.options.seed, s.horizonSeconds) : undefined;
+  if (spot !== undefined && !spot.granted) {
+    s.log('launch-refused', undefined, undefined, { type: m.type.name });
+    s.wakeUpAt(spot.availableAt); // ask the policy again when spot capacity returns
+    return undefined;
   }
+  const slot = spot?.granted ? spot.slot : 0;
   const id = `i${s.instances.length}`;
   const price = market === 'spot' ? m.spotPrice : m.onDemandPrice;
   const inst = new InstanceState(
@@ -60,10 +57,8 @@ export function launch(s: RunState, m: TypeMarket, market: Market): InstanceStat
       P_STATE,
     ),
   );
-  if (market === 'spot') {
-    m.spotSlots.add(slot);
-    const rng = createRng(s.options.seed, `preemptions/${m.type.name}/${m.spotLaunched++}`);
-    const noticeAt = m.preemption.nextNoticeAt(now, s.horizonSeconds, rng, slot);
+  if (spot?.granted) {
+    const noticeAt = spot.noticeAt;
     if (noticeAt <= s.horizonSeconds) {
       inst.events.push(
         s.engine.scheduleAt(noticeAt, () => notice(s, inst), `notice ${id}`, P_STATE),
@@ -182,7 +177,8 @@ export function detach(s: RunState, task: TaskState, inst: InstanceState): boole
 export function freeSpotSlot(s: RunState, inst: InstanceState): void {
   if (inst.market !== 'spot' || inst.state === 'notified' || !inst.holdsSlot) return;
   inst.holdsSlot = false;
-  s.markets.get(inst.type.name)?.spotSlots.delete(inst.slot);
+  const m = s.markets.get(inst.type.name);
+  if (m !== undefined) releaseSpotSlot(m, inst.slot);
 }
 
 /** A notice: the slot is gone now; detection after the latency, termination after the grace period. */

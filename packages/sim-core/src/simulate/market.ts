@@ -83,10 +83,55 @@ export function buildMarket(
   };
 }
 
+/** The answer of the spot market to a launch request. */
+export type SpotLaunch =
+  | {
+      readonly granted: true;
+      /** The pool slot the instance holds until its notice or its end. */
+      readonly slot: number;
+      /** When its notice comes, seconds; after the horizon when none comes within it. */
+      readonly noticeAt: number;
+    }
+  | {
+      readonly granted: false;
+      /** The first time spot capacity returns, seconds (the caller may ask again then). */
+      readonly availableAt: number;
+    };
+
+/**
+ * Asks `m`'s spot market for an instance at `now`: refused while the market (a trace) has no
+ * capacity; else the instance takes the lowest free slot and its notice time is drawn from its
+ * own stream, `preemptions/<type>/<k>` for the type's k-th granted spot launch, so launches are
+ * independent of each other and of everything else (common random numbers). `simulate` and the
+ * emulated cloud of live mode both launch through this function.
+ */
+export function requestSpot(
+  m: TypeMarket,
+  now: number,
+  seed: string | number,
+  horizonSeconds: number,
+): SpotLaunch {
+  const slot = freeSlot(m);
+  const availableAt = m.preemption.nextLaunchAt(now, slot);
+  if (availableAt > now) return { granted: false, availableAt };
+  m.spotSlots.add(slot);
+  const rng = createRng(seed, `preemptions/${m.type.name}/${m.spotLaunched++}`);
+  return {
+    granted: true,
+    slot,
+    noticeAt: m.preemption.nextNoticeAt(now, horizonSeconds, rng, slot),
+  };
+}
+
 /** The lowest pool slot no live spot instance of the type holds. Only traces use slots. */
 export function freeSlot(m: TypeMarket): number {
   if (m.type.preemption.kind !== 'trace') return 0;
   let slot = 0;
   while (m.spotSlots.has(slot)) slot++;
   return slot;
+}
+
+/** Gives a spot instance's slot back to `m`'s pool (at its notice or its end). */
+export function releaseSpotSlot(m: TypeMarket, slot: number): void {
+  m.spotSlots.delete(slot);
 }
