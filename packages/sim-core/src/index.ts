@@ -14,6 +14,14 @@ export {
 } from './assignment/cost-matrix.js';
 export { solveAssignment } from './assignment/solve-assignment.js';
 export {
+  type CheckpointCycle,
+  type ComputingStretch,
+  checkpointAt,
+  checkpointCycle,
+  completionTime,
+  progressAt,
+} from './cluster/progress.js';
+export {
   DEFAULT_PRIORITY,
   Engine,
   type EventAction,

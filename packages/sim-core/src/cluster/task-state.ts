@@ -1,15 +1,19 @@
 /**
- * A task's mutable state inside a run, and the progress arithmetic with periodic checkpoints.
- *
- * While computing, a task with periodic checkpoints alternates I seconds of work with a pause of
- * C = stateMb / storage bandwidth seconds while its checkpoint is written; progress is retained
- * at the end of each pause. Without checkpoints it computes continuously. Progress is computed
- * in closed form from the time it started computing, so no per-checkpoint events are needed.
+ * A task's mutable state inside a run. Its progress arithmetic (periodic checkpoints, closed
+ * forms) is progress.ts's, shared with live mode.
  */
 
 import type { EventHandle } from '../engine/engine.js';
 import type { Market, TaskStatus, TaskView } from '../policy.js';
 import type { ResolvedTask } from '../scenario/workload.js';
+import {
+  type CheckpointCycle,
+  type ComputingStretch,
+  checkpointAt,
+  checkpointCycle,
+  completionTime,
+  progressAt,
+} from './progress.js';
 
 /**
  * What a task knows of the instance it is on. The instance (InstanceState) owns the link: it
@@ -17,14 +21,6 @@ import type { ResolvedTask } from '../scenario/workload.js';
  */
 export interface TaskHost {
   readonly id: string;
-}
-
-/** Periodic checkpoint timing of a running task. */
-interface Cycle {
-  /** Work interval I, wall seconds. */
-  readonly intervalSeconds: number;
-  /** Checkpoint pause C, wall seconds. */
-  readonly pauseSeconds: number;
 }
 
 /** A task's mutable state; policies see it only as a {@link TaskView}. */
@@ -57,17 +53,13 @@ export class TaskState implements TaskView {
   /** When it was displaced, until it computes again (for migration downtime). */
   displacedAt: number | undefined;
   completedAt: number | undefined;
-  readonly #cycle: Cycle | undefined;
+  readonly #cycle: CheckpointCycle | undefined;
 
   constructor(
     readonly spec: ResolvedTask,
     storageMBps: number,
   ) {
-    const interval = spec.checkpointIntervalSeconds;
-    this.#cycle =
-      interval === undefined
-        ? undefined
-        : { intervalSeconds: interval, pauseSeconds: spec.stateMb / storageMBps };
+    this.#cycle = checkpointCycle(spec.checkpointIntervalSeconds, spec.stateMb, storageMBps);
   }
 
   get id(): string {
@@ -102,46 +94,33 @@ export class TaskState implements TaskView {
     return this.progressAt(this.clock());
   }
 
+  /** The current computing stretch (runningSince must be set). */
+  #stretch(runningSince: number, speed = this.speed): ComputingStretch {
+    return {
+      workSeconds: this.spec.workSeconds,
+      baseProgress: this.baseProgress,
+      runningSince,
+      speed,
+      cycle: this.#cycle,
+    };
+  }
+
   /** Retained progress at wall time t (≥ runningSince), work-seconds, capped at the work. */
   progressAt(t: number): number {
     if (this.status === 'completed') return this.spec.workSeconds;
     if (this.runningSince === undefined) return this.baseProgress;
-    const elapsed = Math.max(0, t - this.runningSince);
-    let run = elapsed;
-    const c = this.#cycle;
-    if (c !== undefined) {
-      const period = c.intervalSeconds + c.pauseSeconds;
-      const cycles = Math.floor(elapsed / period);
-      run = cycles * c.intervalSeconds + Math.min(elapsed - cycles * period, c.intervalSeconds);
-    }
-    return Math.min(this.spec.workSeconds, this.baseProgress + this.speed * run);
+    return progressAt(this.#stretch(this.runningSince), t);
   }
 
   /** Progress saved by the last completed periodic checkpoint at wall time t. */
   checkpointAt(t: number): number {
-    const c = this.#cycle;
-    if (c === undefined || this.runningSince === undefined) return this.lastCheckpoint;
-    const period = c.intervalSeconds + c.pauseSeconds;
-    const cycles = Math.floor(Math.max(0, t - this.runningSince) / period);
-    if (cycles === 0) return this.lastCheckpoint;
-    return Math.min(
-      this.spec.workSeconds,
-      this.baseProgress + this.speed * cycles * c.intervalSeconds,
-    );
+    if (this.runningSince === undefined) return this.lastCheckpoint;
+    return checkpointAt(this.#stretch(this.runningSince), t, this.lastCheckpoint);
   }
 
   /** Wall time at which a stretch starting now at `speed` from baseProgress completes. */
   completionTime(startSeconds: number, speed: number): number {
-    const remaining = (this.spec.workSeconds - this.baseProgress) / speed;
-    const c = this.#cycle;
-    if (c === undefined) return startSeconds + remaining;
-    // Full work+checkpoint cycles before the last stretch, which needs no checkpoint after it.
-    const cycles = Math.max(0, Math.ceil(remaining / c.intervalSeconds) - 1);
-    return (
-      startSeconds +
-      cycles * (c.intervalSeconds + c.pauseSeconds) +
-      (remaining - cycles * c.intervalSeconds)
-    );
+    return completionTime(this.#stretch(startSeconds, speed));
   }
 
   /** Stops computing at t: folds progress and checkpoints into the base. */
