@@ -170,6 +170,7 @@ export {
 } from './simulate/decisions.js';
 export {
   buildMarket,
+  freeSlot,
   releaseSpotSlot,
   requestSpot,
   type SpotLaunch,

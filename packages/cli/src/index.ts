@@ -1,0 +1,7 @@
+/**
+ * @synkti/cli — the `synkti` command (live mode).
+ * @packageDocumentation
+ */
+
+export { differences, type LiveOptions, planLive, runLiveCommand, summaryTable } from './live.js';
+export { main } from './main.js';

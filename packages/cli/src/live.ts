@@ -1,0 +1,229 @@
+/**
+ * `synkti live <scenario>`: a bench scenario run live on the emulated cloud, as a short pipeline
+ * of typed stages — options checked and the scenario loaded (exit 2 on bad input before
+ * anything runs), the run, the summary printed (beside a simulation of the same scenario and
+ * seed with `--compare-sim`).
+ */
+
+import { existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { InputError, type LoadedScenario, loadScenario } from '@synkti/bench';
+import { COMPARED, type LiveSummary, runLive } from '@synkti/orchestrator';
+import { createPolicy, listPolicies } from '@synkti/policies';
+import {
+  MIGRATION_PLANNERS,
+  type MigrationPlanner,
+  type RunResult,
+  type Scenario,
+  simulate,
+} from '@synkti/sim-core';
+
+/** The options of `synkti live`, as parsed. */
+export interface LiveOptions {
+  readonly scenario: string;
+  readonly clock: string;
+  readonly speed: number | undefined;
+  readonly stateDir: string | undefined;
+  readonly policy: string | undefined;
+  readonly migration: string;
+  readonly seed: string | undefined;
+  readonly compareSim: boolean;
+  readonly json: boolean;
+  readonly tracesDir: string | undefined;
+}
+
+/** A live run, fully specified and checked. */
+interface LivePlan {
+  readonly loaded: LoadedScenario;
+  readonly scenario: Scenario;
+  readonly params: Readonly<Record<string, number | string>>;
+  readonly policy: { readonly name: string; readonly params: Readonly<Record<string, unknown>> };
+  readonly migration: MigrationPlanner;
+  readonly seed: string | number;
+  readonly stateDir: string;
+}
+
+/** Checks the options and loads the scenario. @throws InputError (exit 2). */
+export function planLive(o: LiveOptions): LivePlan {
+  if (o.clock !== 'virtual') {
+    throw new InputError(
+      `--clock ${o.clock}: this version runs the virtual clock only (the scaled clock needs the ` +
+        'cloud in its own process and instance agents, which are not built yet)',
+    );
+  }
+  if (o.speed !== undefined) throw new InputError('--speed applies to the scaled clock only');
+  if (!(MIGRATION_PLANNERS as readonly string[]).includes(o.migration)) {
+    throw new InputError(
+      `--migration: expected ${MIGRATION_PLANNERS.join(', ')}, got ${JSON.stringify(o.migration)}`,
+    );
+  }
+  const loaded = loadScenario(o.scenario, o.tracesDir ? { tracesDir: o.tracesDir } : {});
+  const point = loaded.points[0] as LoadedScenario['points'][number];
+  const fromFile = loaded.policies.find((p) => p.name !== 'offline-optimal');
+  const policy = o.policy === undefined ? fromFile : { name: o.policy, params: {} };
+  if (policy === undefined) throw new InputError(`${o.scenario}: no policy to run live`);
+  try {
+    createPolicy(policy.name, policy.params);
+  } catch (error) {
+    throw new InputError(
+      `--policy: ${(error as Error).message} (registered: ${listPolicies().join(', ')})`,
+    );
+  }
+  const seed = o.seed === undefined ? (loaded.seeds[0] ?? 1) : parseSeed(o.seed);
+  const stateDir =
+    o.stateDir ??
+    path.join(
+      os.homedir(),
+      '.synkti',
+      'runs',
+      `${loaded.name}-seed-${seed}-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+    );
+  if (existsSync(stateDir) && readdirSync(stateDir).length > 0) {
+    throw new InputError(
+      `--state-dir ${stateDir}: not empty; resuming a run after a crash is not built yet, so ` +
+        'give a new or empty directory',
+    );
+  }
+  return {
+    loaded,
+    scenario: point.scenario,
+    params: point.params,
+    policy,
+    migration: o.migration as MigrationPlanner,
+    seed,
+    stateDir,
+  };
+}
+
+function parseSeed(text: string): string | number {
+  return /^\d+$/.test(text) ? Number(text) : text;
+}
+
+/** Runs the plan; returns the text to print. */
+export async function runLiveCommand(o: LiveOptions): Promise<string> {
+  const plan = planLive(o);
+  const started = performance.now();
+  const live = await runLive({
+    scenario: plan.scenario,
+    seed: plan.seed,
+    policy: createPolicy(plan.policy.name, plan.policy.params),
+    migration: plan.migration,
+    stateDir: plan.stateDir,
+  });
+  const wallSeconds = (performance.now() - started) / 1000;
+  live.store.close();
+  const simulateWith = (name: string, params: Readonly<Record<string, unknown>>) =>
+    simulate(plan.scenario, {
+      policy: createPolicy(name, params),
+      migration: plan.migration,
+      seed: plan.seed,
+    });
+  const sim = o.compareSim ? simulateWith(plan.policy.name, plan.policy.params) : undefined;
+  // Savings as the bench defines them: against on-demand-only on the same scenario and seed
+  // (its cost is the simulation's: live mode does not run the counterfactual fleet).
+  const baseline = simulateWith('on-demand-only', {}).costPerWorkHour;
+  const savingsPct = (cpwh: number | undefined) =>
+    cpwh === undefined || baseline === undefined || baseline === 0
+      ? undefined
+      : 100 * (1 - cpwh / baseline);
+  const extra = {
+    savingsPct: [savingsPct(live.summary.costPerWorkHour), sim && savingsPct(sim.costPerWorkHour)],
+    recoveries: [live.summary.recoveries, undefined],
+  } as const;
+  if (o.json) {
+    return `${JSON.stringify({
+      scenario: plan.loaded.name,
+      params: plan.params,
+      policy: plan.policy.name,
+      migration: plan.migration,
+      seed: plan.seed,
+      clock: 'virtual',
+      stateDir: plan.stateDir,
+      live: { ...live.summary, savingsPct: extra.savingsPct[0] },
+      ...(sim
+        ? {
+            simulation: { ...pick(sim), savingsPct: extra.savingsPct[1] },
+            differences: differences(live.summary, sim),
+          }
+        : {}),
+    })}\n`;
+  }
+  const head =
+    `${plan.loaded.name}${Object.keys(plan.params).length ? ` ${JSON.stringify(plan.params)}` : ''}: ` +
+    `policy ${plan.policy.name}, planner ${plan.migration}, seed ${plan.seed}, virtual clock; ` +
+    `${live.summary.instancesLaunched} instances, ${wallSeconds.toFixed(1)} s of wall time\n` +
+    `state: ${plan.stateDir}\n\n`;
+  return head + summaryTable(live.summary, sim, extra);
+}
+
+function pick(sim: RunResult): Record<string, number | undefined> {
+  return Object.fromEntries(COMPARED.map((k) => [k, sim[k]]));
+}
+
+/** The compared metrics on which live and simulation differ. */
+export function differences(live: LiveSummary, sim: RunResult): string[] {
+  return COMPARED.filter((k) => live[k] !== sim[k]);
+}
+
+const LABELS: Record<(typeof COMPARED)[number], string> = {
+  totalCostUsd: 'cost $',
+  spotCostUsd: 'spot cost $',
+  onDemandCostUsd: 'on-demand cost $',
+  workHours: 'work h',
+  costPerWorkHour: 'cost per work-hour $',
+  tasksTotal: 'tasks',
+  tasksCompleted: 'completed',
+  deadlineMisses: 'deadline misses',
+  preemptions: 'preemptions',
+  checkpointsFull: 'checkpoints full',
+  checkpointsPartial: 'checkpoints partial',
+  restarts: 'restarts',
+  progressLostHours: 'progress lost h',
+  migrations: 'migrations',
+  migrationDowntimeMeanSeconds: 'downtime mean s',
+  completionP50Hours: 'completion p50 h',
+};
+
+const fmt = (x: number | undefined) =>
+  x === undefined ? '–' : Number.isInteger(x) ? String(x) : x.toFixed(4);
+
+/**
+ * The summary as a Markdown table; with `sim`, beside the simulation and the difference. `extra`
+ * rows (savings, recoveries) follow, live value first.
+ */
+export function summaryTable(
+  live: LiveSummary,
+  sim: RunResult | undefined,
+  extra: Readonly<
+    Record<string, readonly [number | undefined, number | undefined | false | undefined]>
+  > = {},
+): string {
+  const lines = sim
+    ? ['| metric | live | simulation | difference |', '|---|---|---|---|']
+    : ['| metric | live |', '|---|---|'];
+  for (const k of COMPARED) {
+    const a = live[k];
+    if (!sim) {
+      lines.push(`| ${LABELS[k]} | ${fmt(a)} |`);
+      continue;
+    }
+    const b = sim[k];
+    const d = a === b ? 'same' : a === undefined || b === undefined ? 'differs' : fmt(a - b);
+    lines.push(`| ${LABELS[k]} | ${fmt(a)} | ${fmt(b)} | ${d} |`);
+  }
+  const EXTRA_LABELS: Record<string, string> = {
+    savingsPct: 'savings vs on-demand %',
+    recoveries: 'recoveries (live only)',
+  };
+  for (const [k, [a, b]] of Object.entries(extra)) {
+    const label = EXTRA_LABELS[k] ?? k;
+    if (!sim) lines.push(`| ${label} | ${fmt(a)} |`);
+    else {
+      const other = b === false ? undefined : b;
+      const d = k === 'recoveries' ? '' : a === other ? 'same' : fmt((a ?? 0) - (other ?? 0));
+      lines.push(`| ${label} | ${fmt(a)} | ${fmt(other)} | ${d} |`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

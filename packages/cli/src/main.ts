@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+/**
+ * The `synkti` command. Exit codes: 0 done; 1 failed while running; 2 bad input, refused
+ * before anything ran (the message names the file, the field, what was expected and found).
+ */
+
+import path from 'node:path';
+import { InputError } from '@synkti/bench';
+import { MIGRATION_PLANNERS } from '@synkti/sim-core';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { runLiveCommand } from './live.js';
+
+/** Runs the command line `args`; resolves to the exit code. */
+export async function main(args: readonly string[]): Promise<number> {
+  let out = '';
+  try {
+    await yargs([...args])
+      .scriptName('synkti')
+      .command(
+        'live <scenario>',
+        'run a bench scenario live: the orchestrator on the emulated cloud, with a durable store',
+        (y) =>
+          y
+            .positional('scenario', {
+              type: 'string',
+              demandOption: true,
+              describe: 'scenario file',
+            })
+            .option('clock', {
+              type: 'string',
+              default: 'virtual',
+              describe: 'virtual (deterministic, as fast as the CPU allows) or scaled',
+            })
+            .option('speed', { type: 'number', describe: 'scaled clock: seconds per wall second' })
+            .option('state-dir', {
+              type: 'string',
+              describe: 'the store (default ~/.synkti/runs/…)',
+            })
+            .option('policy', { type: 'string', describe: "policy (default the scenario's first)" })
+            .option('migration', {
+              type: 'string',
+              default: 'optimal',
+              describe: `migration planner: ${MIGRATION_PLANNERS.join(', ')}`,
+            })
+            .option('seed', { type: 'string', describe: "seed (default the scenario's first)" })
+            .option('compare-sim', {
+              type: 'boolean',
+              default: false,
+              describe: 'also simulate the same scenario and seed; print both and the differences',
+            })
+            .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
+            .option('traces-dir', { type: 'string', describe: 'spot trace directory' }),
+        async (a) => {
+          out = await runLiveCommand({
+            scenario: a.scenario as string,
+            clock: a.clock,
+            speed: a.speed,
+            stateDir: a.stateDir,
+            policy: a.policy,
+            migration: a.migration,
+            seed: a.seed,
+            compareSim: a.compareSim,
+            json: a.json,
+            tracesDir: a.tracesDir,
+          });
+        },
+      )
+      .demandCommand(1)
+      .strict()
+      .help()
+      .fail((message, error) => {
+        throw error ?? new InputError(`${message}; see --help`);
+      })
+      .parseAsync();
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    return error instanceof InputError ? 2 : 1;
+  }
+  process.stdout.write(out);
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
+  process.exitCode = await main(hideBin(process.argv));
+}

@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const MAIN = path.join(ROOT, 'packages/cli/src/main.ts');
+const CI = path.join(ROOT, 'scenarios/ci.json');
+
+/** Runs `synkti` as a separate process, as a user would. */
+function synkti(args: string[]) {
+  const r = spawnSync(
+    process.execPath,
+    ['--conditions=@synkti/source', '--import', 'tsx', MAIN, ...args],
+    { encoding: 'utf8', cwd: ROOT },
+  );
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const fresh = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'synkti-live-')), 'state');
+
+describe('synkti live (as a process)', () => {
+  it('runs a scenario and prints it beside its simulation', () => {
+    const r = synkti(['live', CI, '--compare-sim', '--state-dir', fresh()]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ci: policy greedy-spot, planner optimal, seed 1, virtual clock/);
+    expect(r.stdout).toMatch(/\| cost \$ \| 35\.7106 \| 35\.7106 \| same \|/);
+    expect(r.stdout).not.toMatch(/NaN/);
+  });
+
+  it('--json: the live summary, the simulation and the metrics that differ (none)', () => {
+    const r = synkti([
+      'live',
+      CI,
+      '--json',
+      '--compare-sim',
+      '--seed',
+      '2',
+      '--state-dir',
+      fresh(),
+    ]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.seed).toBe(2);
+    expect(doc.differences).toEqual([]);
+    expect(doc.live.totalCostUsd).toBe(doc.simulation.totalCostUsd);
+    expect(doc.live.recoveries).toBeGreaterThan(0);
+  });
+
+  it('refuses bad input with exit 2 before anything runs', () => {
+    const dir = fresh();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'something'), 'x');
+    const cases: [string[], RegExp][] = [
+      [
+        ['live', CI, '--state-dir', dir],
+        /not empty; resuming a run after a crash is not built yet/,
+      ],
+      [
+        ['live', CI, '--clock', 'scaled'],
+        /--clock scaled: this version runs the virtual clock only/,
+      ],
+      [['live', CI, '--migration', 'best'], /--migration: expected first-fit, greedy, optimal/],
+      [['live', CI, '--policy', 'nope'], /--policy: unknown policy/],
+      [['live', path.join(ROOT, 'missing.json')], /cannot read the scenario file/],
+    ];
+    for (const [args, message] of cases) {
+      const r = synkti(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+});

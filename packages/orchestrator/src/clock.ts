@@ -1,0 +1,55 @@
+/**
+ * The cloud's clock, in simulated seconds since the run's start. Live mode runs on one of two:
+ * - **virtual**: time moves only when the driver advances it, to the next thing anyone waits
+ *   for; deterministic and as fast as the CPU allows (the parity runs);
+ * - **scaled**: wall time × `speed` (default 60: a 120 s grace period takes 2 s of wall time).
+ */
+
+/** A clock. */
+export interface Clock {
+  /** Now, seconds since the run's start. */
+  now(): number;
+  readonly kind: 'virtual' | 'scaled';
+}
+
+/** Simulated seconds per wall second of the scaled clock by default. */
+export const DEFAULT_SPEED = 60;
+
+/** A clock that moves only when told to. */
+export class VirtualClock implements Clock {
+  readonly kind = 'virtual' as const;
+  #t: number;
+  constructor(startSeconds = 0) {
+    this.#t = startSeconds;
+  }
+  now(): number {
+    return this.#t;
+  }
+  /** Moves to `t`; never backwards. */
+  advanceTo(t: number): void {
+    if (!(t >= this.#t))
+      throw new RangeError(`virtual clock: cannot move from ${this.#t} s to ${t} s`);
+    this.#t = t;
+  }
+}
+
+/** Wall time × speed since `startWallMs`. */
+export class ScaledClock implements Clock {
+  readonly kind = 'scaled' as const;
+  constructor(
+    /** Simulated seconds per wall second. */
+    readonly speed = DEFAULT_SPEED,
+    readonly startWallMs = Date.now(),
+  ) {
+    if (!(speed > 0 && Number.isFinite(speed))) {
+      throw new RangeError(`scaled clock: speed must be > 0, got ${speed}`);
+    }
+  }
+  now(): number {
+    return ((Date.now() - this.startWallMs) / 1000) * this.speed;
+  }
+  /** Wall milliseconds until simulated time `t` (0 if past). */
+  wallMsUntil(t: number): number {
+    return Math.max(0, (t - this.now()) * (1000 / this.speed));
+  }
+}

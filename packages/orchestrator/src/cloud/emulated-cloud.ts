@@ -1,0 +1,268 @@
+/**
+ * The emulated cloud (live.md, EmulatedCloud): a sim-core market — the scenario's instance
+ * types, spot prices and preemptions — behind the {@link CloudProvider} interface, with its own
+ * ledger of instances and billed time. Spot launches go through sim-core's `requestSpot`, the
+ * very function `simulate` launches with, so capacity refusals and notice times are the draws
+ * a simulation of the same scenario and seed makes.
+ *
+ * Time is its clock's. On the virtual clock the driver asks {@link EmulatedCloud.nextEventAt}
+ * and calls {@link EmulatedCloud.advanceTo}; on the scaled clock {@link EmulatedCloud.advanceTo}
+ * is called with the clock's now as wall time passes. Either way, what happens at time t (an
+ * instance becoming ready, a notice, a termination) happens in order of time, then of
+ * scheduling, and is queued as a {@link CloudEvent} for {@link EmulatedCloud.takeEvents}.
+ */
+
+import {
+  buildMarket,
+  freeSlot,
+  instanceCostUsd,
+  type Market,
+  type PriceProcess,
+  type ResolvedInstanceType,
+  type ResolvedScenario,
+  releaseSpotSlot,
+  requestSpot,
+  resolveScenario,
+  type Scenario,
+  type TypeMarket,
+} from '@synkti/sim-core';
+import type { Clock } from '../clock.js';
+import {
+  CapacityError,
+  type CloudEvent,
+  type CloudInstance,
+  type CloudInstanceState,
+  type CloudLaunchRequest,
+  type CloudProvider,
+  PermanentCloudError,
+  type SpotMarketSnapshot,
+} from './provider.js';
+
+/** One instance in the cloud's ledger. */
+export interface LedgerEntry {
+  readonly id: string;
+  readonly type: ResolvedInstanceType;
+  readonly market: Market;
+  readonly jobTag: string;
+  readonly token: string;
+  readonly launchedAt: number;
+  readonly readyAt: number;
+  /** Pool slot of a spot instance (traces count capacity by slot). */
+  readonly slot: number;
+  /** When its notice came, seconds. */
+  noticedAt: number | undefined;
+  /** When it ended (terminated by the cloud or by the orchestrator), seconds. */
+  endedAt: number | undefined;
+  state: CloudInstanceState;
+  readonly price: PriceProcess;
+}
+
+interface Scheduled {
+  readonly t: number;
+  readonly seq: number;
+  readonly fire: () => void;
+}
+
+/** See the file comment. */
+export class EmulatedCloud implements CloudProvider {
+  readonly resolved: ResolvedScenario;
+  readonly #markets = new Map<string, TypeMarket>();
+  readonly #ledger = new Map<string, LedgerEntry>();
+  readonly #byToken = new Map<string, string>();
+  /** Scheduled happenings, kept sorted by (t, seq). */
+  #agenda: Scheduled[] = [];
+  #seq = 0;
+  #events: CloudEvent[] = [];
+
+  constructor(
+    scenario: Scenario,
+    readonly seed: string | number,
+    readonly clock: Clock,
+  ) {
+    this.resolved = resolveScenario(scenario);
+    for (const type of this.resolved.instanceTypes) {
+      this.#markets.set(type.name, buildMarket(type, seed, this.resolved.horizonSeconds));
+    }
+  }
+
+  async launch(req: CloudLaunchRequest): Promise<CloudInstance> {
+    return this.launchNow(req);
+  }
+
+  /** {@link launch}, synchronously. */
+  launchNow(req: CloudLaunchRequest): CloudInstance {
+    const known = this.#byToken.get(req.token);
+    if (known !== undefined) return describeEntry(this.#ledger.get(known) as LedgerEntry);
+    const m = this.#markets.get(req.type);
+    if (m === undefined) {
+      throw new PermanentCloudError(
+        `unknown instance type "${req.type}"; this cloud has ${[...this.#markets.keys()].join(', ')}`,
+      );
+    }
+    const now = this.clock.now();
+    let slot = 0;
+    let noticeAt: number | undefined;
+    if (req.market === 'spot') {
+      const spot = requestSpot(m, now, this.seed, this.resolved.horizonSeconds);
+      if (!spot.granted) {
+        throw new CapacityError(
+          `no spot capacity for ${req.type} at ${now} s (returns at ${spot.availableAt} s)`,
+          spot.availableAt,
+        );
+      }
+      slot = spot.slot;
+      noticeAt = spot.noticeAt;
+    }
+    const id = `i-${String(this.#ledger.size).padStart(6, '0')}`;
+    const entry: LedgerEntry = {
+      id,
+      type: m.type,
+      market: req.market,
+      jobTag: req.jobTag,
+      token: req.token,
+      launchedAt: now,
+      readyAt: now + m.type.bootSeconds,
+      slot,
+      noticedAt: undefined,
+      endedAt: undefined,
+      state: 'pending',
+      price: req.market === 'spot' ? m.spotPrice : m.onDemandPrice,
+    };
+    this.#ledger.set(id, entry);
+    this.#byToken.set(req.token, id);
+    this.#at(entry.readyAt, () => {
+      if (entry.state !== 'pending') return;
+      entry.state = 'running';
+      this.#events.push({ kind: 'state', instanceId: id, state: 'running', at: entry.readyAt });
+    });
+    if (noticeAt !== undefined && noticeAt <= this.resolved.horizonSeconds) {
+      const at = noticeAt;
+      this.#at(at, () => {
+        if (entry.endedAt !== undefined) return;
+        entry.noticedAt = at;
+        releaseSpotSlot(m, entry.slot); // the capacity is gone at the notice
+        const terminateAt = at + this.resolved.gracePeriodSeconds;
+        this.#events.push({ kind: 'interruption-warning', instanceId: id, at, terminateAt });
+        this.#at(terminateAt, () => this.#end(entry, terminateAt));
+      });
+    }
+    return describeEntry(entry);
+  }
+
+  async terminate(instanceId: string): Promise<void> {
+    this.terminateNow(instanceId);
+  }
+
+  /** {@link terminate}, synchronously. */
+  terminateNow(instanceId: string): void {
+    const entry = this.#ledger.get(instanceId);
+    if (entry === undefined || entry.endedAt !== undefined) return;
+    this.#end(entry, this.clock.now());
+  }
+
+  async describe(): Promise<CloudInstance[]> {
+    return this.describeNow();
+  }
+
+  /** {@link describe}, synchronously. */
+  describeNow(): CloudInstance[] {
+    return [...this.#ledger.values()].filter((e) => e.endedAt === undefined).map(describeEntry);
+  }
+
+  async spotPrice(type: string): Promise<number> {
+    const m = this.#markets.get(type);
+    if (m === undefined) throw new PermanentCloudError(`unknown instance type "${type}"`);
+    return m.spotPrice.priceAt(this.clock.now());
+  }
+
+  async markets(): Promise<ReadonlyMap<string, SpotMarketSnapshot>> {
+    return this.marketsNow();
+  }
+
+  /** {@link markets}, synchronously. */
+  marketsNow(): Map<string, SpotMarketSnapshot> {
+    const now = this.clock.now();
+    const out = new Map<string, SpotMarketSnapshot>();
+    for (const [name, m] of this.#markets) {
+      out.set(name, {
+        spotPerHour: m.spotPrice.priceAt(now),
+        spotAvailableAt: m.preemption.nextLaunchAt(now, freeSlot(m)),
+      });
+    }
+    return out;
+  }
+
+  /** When the next scheduled happening is due, seconds; undefined when nothing is scheduled. */
+  nextEventAt(): number | undefined {
+    return this.#agenda[0]?.t;
+  }
+
+  /** Carries out everything due at or before `t`, in order. The clock must be at `t`. */
+  advanceTo(t: number): void {
+    while (this.#agenda.length > 0 && (this.#agenda[0] as Scheduled).t <= t) {
+      (this.#agenda.shift() as Scheduled).fire();
+    }
+  }
+
+  /** The events since the last call, in order. */
+  takeEvents(): CloudEvent[] {
+    const out = this.#events;
+    this.#events = [];
+    return out;
+  }
+
+  /** Every instance ever launched, in launch order. */
+  ledger(): readonly LedgerEntry[] {
+    return [...this.#ledger.values()];
+  }
+
+  /**
+   * What the cloud bills for an instance, USD: its billed time (the type's billing increments
+   * and minimum) at its price; one still running is billed up to `untilSeconds`.
+   */
+  billedUsd(entry: LedgerEntry, untilSeconds: number): number {
+    return instanceCostUsd(
+      entry.price,
+      entry.type.billing,
+      entry.launchedAt,
+      entry.endedAt,
+      entry.endedAt ?? untilSeconds,
+    );
+  }
+
+  #end(entry: LedgerEntry, t: number): void {
+    if (entry.endedAt !== undefined) return;
+    entry.endedAt = t;
+    entry.state = 'terminated';
+    const m = this.#markets.get(entry.type.name) as TypeMarket;
+    if (entry.market === 'spot' && entry.noticedAt === undefined) releaseSpotSlot(m, entry.slot);
+    this.#events.push({ kind: 'state', instanceId: entry.id, state: 'terminated', at: t });
+  }
+
+  #at(t: number, fire: () => void): void {
+    const item = { t, seq: this.#seq++, fire };
+    // Binary search for the first item later than (t, seq): the agenda stays sorted.
+    let lo = 0;
+    let hi = this.#agenda.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.#agenda[mid] as Scheduled).t <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    this.#agenda.splice(lo, 0, item);
+  }
+}
+
+function describeEntry(e: LedgerEntry): CloudInstance {
+  return {
+    id: e.id,
+    type: e.type.name,
+    market: e.market,
+    zone: e.type.zone,
+    state: e.state,
+    launchedAt: e.launchedAt,
+    readyAt: e.readyAt,
+    jobTag: e.jobTag,
+    token: e.token,
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * What the orchestrator asks of a cloud (live.md, CloudProvider): launch, terminate, describe,
+ * spot prices, and a stream of events. Every time is in the cloud's clock, seconds since the
+ * run's start; every price in $/hour.
+ */
+
+import type { Market } from '@synkti/sim-core';
+
+/** A launch request. `token` makes it idempotent: the same token never launches twice. */
+export interface CloudLaunchRequest {
+  /** Instance type name, as in the scenario. */
+  readonly type: string;
+  readonly market: Market;
+  readonly zone?: string;
+  /** Tag naming what the instance is for (the orchestrator's job ids, or a run id). */
+  readonly jobTag: string;
+  /** Idempotency token, recorded in the store before the call (AWS: ClientToken). */
+  readonly token: string;
+}
+
+/** The cloud's own states of an instance (EC2's names). */
+export type CloudInstanceState = 'pending' | 'running' | 'shutting-down' | 'terminated';
+
+/** An instance as the cloud describes it. */
+export interface CloudInstance {
+  readonly id: string;
+  readonly type: string;
+  readonly market: Market;
+  readonly zone: string | undefined;
+  readonly state: CloudInstanceState;
+  /** Launch time, seconds. */
+  readonly launchedAt: number;
+  /** When it is (or was) running, seconds. */
+  readonly readyAt: number;
+  /** The request's tags. */
+  readonly jobTag: string;
+  readonly token: string;
+}
+
+/** Something the cloud tells the orchestrator (as EventBridge would). */
+export type CloudEvent =
+  | {
+      readonly kind: 'interruption-warning';
+      readonly instanceId: string;
+      /** When the notice was given, seconds. */
+      readonly at: number;
+      /** When the instance will be terminated, seconds. */
+      readonly terminateAt: number;
+    }
+  | { readonly kind: 'rebalance-recommendation'; readonly instanceId: string; readonly at: number }
+  | {
+      readonly kind: 'state';
+      readonly instanceId: string;
+      readonly state: CloudInstanceState;
+      readonly at: number;
+    };
+
+/** A type's spot market as the policy's view needs it. */
+export interface SpotMarketSnapshot {
+  /** Spot price now, $/hour. */
+  readonly spotPerHour: number;
+  /**
+   * The first time at or after now a spot launch of the type would be granted, seconds (now
+   * when it would be now). A cloud that cannot know answers now and lets a launch find out.
+   */
+  readonly spotAvailableAt: number;
+}
+
+/** A cloud (live.md). */
+export interface CloudProvider {
+  /** @throws CapacityError, TransientCloudError or PermanentCloudError. */
+  launch(req: CloudLaunchRequest): Promise<CloudInstance>;
+  /** Idempotent: terminating a terminated or unknown instance is not an error. */
+  terminate(instanceId: string): Promise<void>;
+  /** Every instance that is not terminated, for reconciliation. */
+  describe(): Promise<CloudInstance[]>;
+  /** Current spot price of a type, $/hour. */
+  spotPrice(type: string, zone?: string): Promise<number>;
+  /** Every type's spot market now, read before each policy decision (the view is synchronous). */
+  markets(): Promise<ReadonlyMap<string, SpotMarketSnapshot>>;
+}
+
+/** Why a cloud call failed, as the orchestrator must react to it. */
+export type CloudErrorKind = 'capacity' | 'transient' | 'permanent';
+
+/** A failed cloud call. */
+export class CloudError extends Error {
+  constructor(
+    readonly kind: CloudErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CloudError';
+  }
+}
+
+/**
+ * No capacity for the request now (AWS InsufficientInstanceCapacity; a trace with no capacity
+ * in the emulated cloud). The policy is told, as a launch refused for capacity, and asked again.
+ */
+export class CapacityError extends CloudError {
+  constructor(
+    message: string,
+    /** When capacity is known to return, seconds; undefined when unknown. */
+    readonly availableAt: number | undefined,
+  ) {
+    super('capacity', message);
+    this.name = 'CapacityError';
+  }
+}
+
+/** Throttled or transient: retried with exponential backoff and jitter, within a budget. */
+export class TransientCloudError extends CloudError {
+  constructor(message: string) {
+    super('transient', message);
+    this.name = 'TransientCloudError';
+  }
+}
+
+/** Permanent (bad request, auth): the job fails with this cause. */
+export class PermanentCloudError extends CloudError {
+  constructor(message: string) {
+    super('permanent', message);
+    this.name = 'PermanentCloudError';
+  }
+}

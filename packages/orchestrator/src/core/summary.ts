@@ -1,0 +1,104 @@
+/**
+ * What a live run did, in the units of a simulation's RunResult, so the two print side by side:
+ * cost from the cloud's own ledger (billed time × price), the rest from the orchestrator's
+ * tallies and the store.
+ */
+
+import { mean, quantile, type RunResult } from '@synkti/sim-core';
+import type { EmulatedCloud } from '../cloud/emulated-cloud.js';
+import type { Orchestrator } from './orchestrator.js';
+
+/** The summary metrics of a live run (a subset of RunResult's, same names and units). */
+export interface LiveSummary {
+  /** Cost billed by the cloud up to the horizon, USD. */
+  readonly totalCostUsd: number;
+  readonly spotCostUsd: number;
+  readonly onDemandCostUsd: number;
+  /** Work retained at the horizon (completed work plus unfinished progress), hours. */
+  readonly workHours: number;
+  /** totalCostUsd / workHours, $/work-hour; undefined when no work was done. */
+  readonly costPerWorkHour: number | undefined;
+  readonly tasksTotal: number;
+  readonly tasksCompleted: number;
+  readonly deadlineMisses: number;
+  readonly preemptions: number;
+  readonly checkpointsFull: number;
+  readonly checkpointsPartial: number;
+  readonly restarts: number;
+  /** Progress lost to preemptions, work-hours. */
+  readonly progressLostHours: number;
+  readonly migrations: number;
+  /** Mean downtime of displaced tasks, seconds; undefined when none resumed. */
+  readonly migrationDowntimeMeanSeconds: number | undefined;
+  /** Jobs put back in the policy's hands after losing their instance (RECOVERING entries). */
+  readonly recoveries: number;
+  /** Instances launched (granted). */
+  readonly instancesLaunched: number;
+  /** Completion-time quantiles, hours. */
+  readonly completionP50Hours: number | undefined;
+}
+
+/** The metrics both summaries have, in print order. */
+export const COMPARED: readonly (keyof LiveSummary & keyof RunResult)[] = [
+  'totalCostUsd',
+  'spotCostUsd',
+  'onDemandCostUsd',
+  'workHours',
+  'costPerWorkHour',
+  'tasksTotal',
+  'tasksCompleted',
+  'deadlineMisses',
+  'preemptions',
+  'checkpointsFull',
+  'checkpointsPartial',
+  'restarts',
+  'progressLostHours',
+  'migrations',
+  'migrationDowntimeMeanSeconds',
+  'completionP50Hours',
+];
+
+/** The summary of `o`'s run on `cloud`, at the horizon. */
+export function summarize(o: Orchestrator, cloud: EmulatedCloud): LiveSummary {
+  const horizon = o.horizonSeconds;
+  let spot = 0;
+  let onDemand = 0;
+  for (const e of cloud.ledger()) {
+    const usd = cloud.billedUsd(e, horizon);
+    if (e.market === 'spot') spot += usd;
+    else onDemand += usd;
+  }
+  const tasks = [...o.tasks.values()];
+  const completed = tasks.filter((t) => t.status === 'completed');
+  const misses = tasks.filter(
+    (t) =>
+      t.deadlineSeconds !== undefined &&
+      t.deadlineSeconds <= horizon &&
+      (t.completedAt === undefined || t.completedAt > t.deadlineSeconds),
+  ).length;
+  const p50 = quantile(o.tallies.completionTimes, 0.5);
+  let work = 0;
+  for (const t of tasks) work += t.progressAt(horizon);
+  const total = spot + onDemand;
+  const workHours = work / 3600;
+  return {
+    totalCostUsd: total,
+    spotCostUsd: spot,
+    onDemandCostUsd: onDemand,
+    workHours,
+    costPerWorkHour: workHours > 0 ? total / workHours : undefined,
+    tasksTotal: tasks.length,
+    tasksCompleted: completed.length,
+    deadlineMisses: misses,
+    preemptions: o.tallies.preemptions,
+    checkpointsFull: o.tallies.full,
+    checkpointsPartial: o.tallies.partial,
+    restarts: o.tallies.restarts,
+    progressLostHours: o.tallies.lostSeconds / 3600,
+    migrations: o.tallies.migrations,
+    migrationDowntimeMeanSeconds: mean(o.tallies.downtimes),
+    recoveries: o.options.store.journal().filter((e) => e.to_state === 'RECOVERING').length,
+    instancesLaunched: o.instances.length,
+    completionP50Hours: p50 === undefined ? undefined : p50 / 3600,
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * @synkti/orchestrator — live mode: the orchestrator, its durable store, the emulated cloud.
+ * @packageDocumentation
+ */
+
+export { type Clock, DEFAULT_SPEED, ScaledClock, VirtualClock } from './clock.js';
+export { EmulatedCloud, type LedgerEntry } from './cloud/emulated-cloud.js';
+export {
+  CapacityError,
+  CloudError,
+  type CloudErrorKind,
+  type CloudEvent,
+  type CloudInstance,
+  type CloudInstanceState,
+  type CloudLaunchRequest,
+  type CloudProvider,
+  PermanentCloudError,
+  type SpotMarketSnapshot,
+  TransientCloudError,
+} from './cloud/provider.js';
+export { Orchestrator, type OrchestratorOptions } from './core/orchestrator.js';
+export { COMPARED, type LiveSummary, summarize } from './core/summary.js';
+export { type LiveRun, type RunLiveOptions, runLive } from './run-live.js';
+export {
+  FINAL_JOB_STATES,
+  INSTANCE_TRANSITIONS,
+  type InstanceRecordState,
+  JOB_TRANSITIONS,
+  type JobState,
+  TransitionError,
+} from './store/states.js';
+export { type InstanceRow, type JobRow, LiveStore, STORE_FILE } from './store/store.js';

@@ -1,0 +1,72 @@
+/**
+ * The store's schema as numbered migrations. A database records its version (PRAGMA
+ * user_version); opening it applies the migrations after that version, each in its own
+ * transaction, in order. Never edit a released migration: add the next one.
+ */
+
+/** Migration k (1-based) brings a database from version k − 1 to k. */
+export const MIGRATIONS: readonly string[] = [
+  // 1: jobs, instances, intents, the journal, and the run's settings.
+  `
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL UNIQUE,       -- submission order
+    kind TEXT NOT NULL,
+    work_seconds REAL NOT NULL,
+    memory_mb REAL NOT NULL,
+    state_mb REAL NOT NULL,
+    arrival_seconds REAL NOT NULL,
+    deadline_seconds REAL,
+    checkpoint_interval_seconds REAL,
+    state TEXT NOT NULL,
+    reason TEXT NOT NULL,                   -- why it entered its state
+    instance_token TEXT,                    -- the instance it is on or assigned to
+    base_progress_seconds REAL NOT NULL DEFAULT 0,
+    last_checkpoint_seconds REAL NOT NULL DEFAULT 0,
+    running_since REAL,                     -- start of the computing stretch, cloud seconds
+    starts_at REAL,                         -- when it starts computing on its instance
+    last_instance_token TEXT,               -- the instance it last computed on
+    last_market TEXT,
+    detached_at REAL,
+    needs_restore INTEGER NOT NULL DEFAULT 0,
+    state_ready_at REAL NOT NULL DEFAULT 0,
+    preemptions INTEGER NOT NULL DEFAULT 0,
+    recoveries INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    displaced_at REAL,
+    completed_at REAL,
+    cause TEXT                              -- why it FAILED
+  );
+  CREATE TABLE instances (
+    token TEXT PRIMARY KEY,                 -- idempotency token, written before the cloud call
+    cloud_id TEXT UNIQUE,                   -- the cloud's id, once launched
+    position INTEGER NOT NULL UNIQUE,       -- request order
+    granted_position INTEGER UNIQUE,        -- launch order among granted launches (the view's)
+    type TEXT NOT NULL,
+    market TEXT NOT NULL,
+    state TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    requested_at REAL NOT NULL,
+    launched_at REAL,
+    ready_at REAL,
+    noticed_at REAL,
+    terminate_at REAL,
+    ended_at REAL
+  );
+  CREATE TABLE journal (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    t REAL NOT NULL,                        -- cloud seconds
+    what TEXT NOT NULL,                     -- 'job' | 'instance' | 'run'
+    id TEXT NOT NULL,
+    from_state TEXT,
+    to_state TEXT,
+    reason TEXT NOT NULL
+  );
+  CREATE INDEX jobs_state ON jobs (state);
+  CREATE INDEX instances_state ON instances (state);
+  `,
+];
