@@ -9,7 +9,13 @@ import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError, type LoadedScenario, loadScenario } from '@synkti/bench';
-import { COMPARED, type LiveSummary, runLive } from '@synkti/orchestrator';
+import {
+  COMPARED,
+  type LiveRun,
+  type LiveSummary,
+  runLive,
+  StoreMismatchError,
+} from '@synkti/orchestrator';
 import { createPolicy, listPolicies } from '@synkti/policies';
 import {
   MIGRATION_PLANNERS,
@@ -18,6 +24,7 @@ import {
   type Scenario,
   simulate,
 } from '@synkti/sim-core';
+import { cloudAt } from './cloud.js';
 
 /** The options of `synkti live`, as parsed. */
 export interface LiveOptions {
@@ -31,6 +38,8 @@ export interface LiveOptions {
   readonly compareSim: boolean;
   readonly json: boolean;
   readonly tracesDir: string | undefined;
+  /** The directory of a cloud started by `synkti cloud` (default: a cloud in this process). */
+  readonly cloud: string | undefined;
 }
 
 /** A live run, fully specified and checked. */
@@ -79,10 +88,10 @@ export function planLive(o: LiveOptions): LivePlan {
       'runs',
       `${loaded.name}-seed-${seed}-${new Date().toISOString().replace(/[:.]/g, '-')}`,
     );
-  if (existsSync(stateDir) && readdirSync(stateDir).length > 0) {
+  if (o.cloud === undefined && existsSync(stateDir) && readdirSync(stateDir).length > 0) {
     throw new InputError(
-      `--state-dir ${stateDir}: not empty; resuming a run after a crash is not built yet, so ` +
-        'give a new or empty directory',
+      `--state-dir ${stateDir}: not empty, and the cloud that ran it lived in that run's process; ` +
+        'give a new or empty directory (a run against synkti cloud, --cloud DIR, resumes)',
     );
   }
   return {
@@ -103,14 +112,22 @@ function parseSeed(text: string): string | number {
 /** Runs the plan; returns the text to print. */
 export async function runLiveCommand(o: LiveOptions): Promise<string> {
   const plan = planLive(o);
+  const cloud = o.cloud === undefined ? undefined : cloudAt(o.cloud);
   const started = performance.now();
-  const live = await runLive({
-    scenario: plan.scenario,
-    seed: plan.seed,
-    policy: createPolicy(plan.policy.name, plan.policy.params),
-    migration: plan.migration,
-    stateDir: plan.stateDir,
-  });
+  let live: LiveRun;
+  try {
+    live = await runLive({
+      scenario: plan.scenario,
+      seed: plan.seed,
+      policy: createPolicy(plan.policy.name, plan.policy.params),
+      migration: plan.migration,
+      stateDir: plan.stateDir,
+      ...(cloud ? { cloud } : {}),
+    });
+  } catch (error) {
+    if (error instanceof StoreMismatchError) throw new InputError(`--state-dir ${error.message}`);
+    throw error;
+  }
   const wallSeconds = (performance.now() - started) / 1000;
   live.store.close();
   const simulateWith = (name: string, params: Readonly<Record<string, unknown>>) =>
@@ -139,6 +156,7 @@ export async function runLiveCommand(o: LiveOptions): Promise<string> {
       migration: plan.migration,
       seed: plan.seed,
       clock: 'virtual',
+      resumed: live.resumed,
       stateDir: plan.stateDir,
       live: { ...live.summary, savingsPct: extra.savingsPct[0] },
       ...(sim
@@ -151,7 +169,8 @@ export async function runLiveCommand(o: LiveOptions): Promise<string> {
   }
   const head =
     `${plan.loaded.name}${Object.keys(plan.params).length ? ` ${JSON.stringify(plan.params)}` : ''}: ` +
-    `policy ${plan.policy.name}, planner ${plan.migration}, seed ${plan.seed}, virtual clock; ` +
+    `policy ${plan.policy.name}, planner ${plan.migration}, seed ${plan.seed}, virtual clock` +
+    `${cloud ? `, cloud at ${cloud.url}` : ''}${live.resumed ? ', resumed' : ''}; ` +
     `${live.summary.instancesLaunched} instances, ${wallSeconds.toFixed(1)} s of wall time\n` +
     `state: ${plan.stateDir}\n\n`;
   return head + summaryTable(live.summary, sim, extra);

@@ -9,6 +9,7 @@ import { InputError } from '@synkti/bench';
 import { MIGRATION_PLANNERS } from '@synkti/sim-core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { CLOUD_FILE, startCloudCommand } from './cloud.js';
 import { runLiveCommand } from './live.js';
 
 /** Runs the command line `args`; resolves to the exit code. */
@@ -50,9 +51,14 @@ export async function main(args: readonly string[]): Promise<number> {
               describe: 'also simulate the same scenario and seed; print both and the differences',
             })
             .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
-            .option('traces-dir', { type: 'string', describe: 'spot trace directory' }),
+            .option('traces-dir', { type: 'string', describe: 'spot trace directory' })
+            .option('cloud', {
+              type: 'string',
+              describe: 'directory of a cloud started by synkti cloud (resumes a killed run)',
+            }),
         async (a) => {
           out = await runLiveCommand({
+            cloud: a.cloud,
             scenario: a.scenario as string,
             clock: a.clock,
             speed: a.speed,
@@ -64,6 +70,44 @@ export async function main(args: readonly string[]): Promise<number> {
             json: a.json,
             tracesDir: a.tracesDir,
           });
+        },
+      )
+      .command(
+        'cloud <scenario>',
+        "serve a scenario's emulated cloud in its own process (virtual clock) until SIGTERM",
+        (y) =>
+          y
+            .positional('scenario', {
+              type: 'string',
+              demandOption: true,
+              describe: 'scenario file',
+            })
+            .option('dir', {
+              type: 'string',
+              demandOption: true,
+              describe: 'where to write cloud.json (URL and secret, mode 0600)',
+            })
+            .option('seed', { type: 'string', describe: "seed (default the scenario's first)" })
+            .option('port', {
+              type: 'number',
+              default: 0,
+              describe: 'loopback port (0: any free one)',
+            })
+            .option('traces-dir', { type: 'string', describe: 'spot trace directory' }),
+        async (a) => {
+          const { url, stop } = await startCloudCommand({
+            scenario: a.scenario as string,
+            seed: a.seed,
+            dir: a.dir,
+            port: a.port,
+            tracesDir: a.tracesDir,
+          });
+          process.stdout.write(`cloud serving at ${url}; ${CLOUD_FILE} in ${a.dir}\n`);
+          await new Promise<void>((resolve) => {
+            for (const signal of ['SIGTERM', 'SIGINT'] as const)
+              process.once(signal, () => resolve());
+          });
+          await stop();
         },
       )
       .demandCommand(1)

@@ -55,10 +55,8 @@ describe('synkti live (as a process)', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'something'), 'x');
     const cases: [string[], RegExp][] = [
-      [
-        ['live', CI, '--state-dir', dir],
-        /not empty; resuming a run after a crash is not built yet/,
-      ],
+      [['live', CI, '--state-dir', dir], /not empty, and the cloud that ran it lived in that run/],
+      [['live', CI, '--cloud', dir], /--cloud .*: no cloud there \(ENOENT\); start one with/],
       [
         ['live', CI, '--clock', 'scaled'],
         /--clock scaled: this version runs the virtual clock only/,

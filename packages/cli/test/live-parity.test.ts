@@ -14,7 +14,7 @@ import { HAVE_TRACES, TRACES_DIR } from '../../../test-support/spot-traces.js';
  * durable store, the emulated cloud's ledger and market, on the virtual clock — makes the same
  * decisions and costs the same as `simulate()` on the same scenario and seed, for every policy
  * the file lists and every planner. Exactly: every compared metric is equal, and so is the
- * list of launches (time, type, market) the policy made.
+ * list of launches (time, type, market) the store recorded. And nothing is left running.
  */
 
 const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
@@ -53,10 +53,15 @@ describe('live mode on the virtual clock equals simulate()', () => {
           const simLaunches = (sim.events ?? [])
             .filter((e) => e.kind === 'launch')
             .map((e) => `${e.t} ${e.detail?.['type']} ${e.detail?.['market']}`);
-          const liveLaunches = live.cloud
-            .ledger()
-            .map((e) => `${e.launchedAt} ${e.type.name} ${e.market}`);
+          const liveLaunches = live.store
+            .instances()
+            .filter((r) => r.granted_position !== null)
+            .map((r) => `${r.launched_at} ${r.type} ${r.market}`);
           expect(liveLaunches, `${where}: launches`).toEqual(simLaunches);
+          expect(
+            live.store.instances(['REQUESTED', 'BOOTING', 'RUNNING', 'NOTICED']),
+            `${where}: instances left running`,
+          ).toEqual([]);
           live.store.close();
           runs++;
         }

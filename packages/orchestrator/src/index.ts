@@ -4,9 +4,12 @@
  */
 
 export { type Clock, DEFAULT_SPEED, ScaledClock, VirtualClock } from './clock.js';
-export { EmulatedCloud, type LedgerEntry } from './cloud/emulated-cloud.js';
+export { type CloudServer, startCloudServer } from './cloud/cloud-server.js';
+export { EmulatedCloud, type LedgerCost, type LedgerEntry } from './cloud/emulated-cloud.js';
+export { HttpCloud, type ServedLedgerEntry } from './cloud/http-cloud.js';
 export {
   CapacityError,
+  type CloudDriver,
   CloudError,
   type CloudErrorKind,
   type CloudEvent,
@@ -14,13 +17,20 @@ export {
   type CloudInstanceState,
   type CloudLaunchRequest,
   type CloudProvider,
+  type LoggedCloudEvent,
   PermanentCloudError,
   type SpotMarketSnapshot,
   TransientCloudError,
 } from './cloud/provider.js';
 export { Orchestrator, type OrchestratorOptions } from './core/orchestrator.js';
 export { COMPARED, type LiveSummary, summarize } from './core/summary.js';
-export { type LiveRun, type RunLiveOptions, runLive } from './run-live.js';
+export {
+  type LedgerCloud,
+  type LiveRun,
+  type RunLiveOptions,
+  runLive,
+  StoreMismatchError,
+} from './run-live.js';
 export {
   FINAL_JOB_STATES,
   INSTANCE_TRANSITIONS,

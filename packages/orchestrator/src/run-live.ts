@@ -1,11 +1,17 @@
 /**
- * `runLive`: a scenario through the orchestrator on the emulated cloud, to the horizon. The
- * driver owns time. On the virtual clock it moves to the earliest of the cloud's next happening
- * and the orchestrator's next timer, hands the cloud's events to the orchestrator, fires one
- * timer, and awaits the cloud work that timer queued before anything else happens; so a run is
- * deterministic, and as fast as the CPU allows.
+ * `runLive`: a scenario through the orchestrator on an emulated cloud, to the horizon; and the
+ * driver that owns time. On the virtual clock it moves to the earlier of the cloud's next
+ * happening and the orchestrator's next timer, reads the cloud's new events, fires one timer —
+ * the timer's store writes and the tallies commit as one transaction — and awaits the cloud work
+ * that timer queued before anything else happens. A run is deterministic and as fast as the CPU
+ * allows.
+ *
+ * A store that already holds this run (the orchestrator was killed) is resumed: rebuilt
+ * (core/resume.ts), reconciled against the cloud (core/reconcile.ts), and driven on from the
+ * first cloud event it had not handled.
  */
 
+import { createHash } from 'node:crypto';
 import {
   type MigrationPlanner,
   resolveScenario,
@@ -15,7 +21,9 @@ import {
 } from '@synkti/sim-core';
 import { VirtualClock } from './clock.js';
 import { EmulatedCloud } from './cloud/emulated-cloud.js';
-import { Orchestrator } from './core/orchestrator.js';
+import type { CloudDriver, CloudProvider } from './cloud/provider.js';
+import { CLOUD_EVENT_SEQ, Orchestrator, P_STATE } from './core/orchestrator.js';
+import { reconcile, settleVanished } from './core/reconcile.js';
 import { type LiveSummary, summarize } from './core/summary.js';
 import { LiveStore } from './store/store.js';
 
@@ -27,23 +35,60 @@ export interface RunLiveOptions {
   readonly migration: MigrationPlanner;
   /** The store's directory. */
   readonly stateDir: string;
+  /**
+   * The cloud, when it runs in its own process (cloud/http-cloud.ts); default an emulated cloud
+   * in this process, on the virtual clock (which cannot outlive a crash of this process).
+   */
+  readonly cloud?: CloudProvider & CloudDriver;
 }
+
+/** A cloud the driver can read a ledger from. */
+export type LedgerCloud = CloudProvider & CloudDriver & Pick<EmulatedCloud, 'ledgerCostUsd'>;
 
 /** What a live run leaves. */
 export interface LiveRun {
   readonly summary: LiveSummary;
   readonly orchestrator: Orchestrator;
-  readonly cloud: EmulatedCloud;
   readonly store: LiveStore;
+  /** Whether this run resumed a store left by a killed orchestrator. */
+  readonly resumed: boolean;
 }
 
-/** Runs `scenario` live on the virtual clock. The store stays open for the caller to read. */
+/** Identifies a run in its store: a store of another run is refused, not resumed. */
+function runKey(o: RunLiveOptions): string {
+  const scenario = createHash('sha256').update(JSON.stringify(o.scenario)).digest('hex');
+  return JSON.stringify({
+    scenario: scenario.slice(0, 16),
+    seed: o.seed,
+    policy: o.policy.name,
+    migration: o.migration,
+  });
+}
+
+/** Thrown when a state directory holds a different run. */
+export class StoreMismatchError extends Error {
+  constructor(stateDir: string, stored: string, wanted: string) {
+    super(`${stateDir}: holds another run (${stored}), not ${wanted}`);
+    this.name = 'StoreMismatchError';
+  }
+}
+
+/** Runs `scenario` live; the store stays open for the caller to read. */
 export async function runLive(options: RunLiveOptions): Promise<LiveRun> {
   const scenario = resolveScenario(options.scenario);
   const tasks = resolveWorkload(options.scenario.workload, options.seed);
-  const clock = new VirtualClock();
-  const cloud = new EmulatedCloud(options.scenario, options.seed, clock);
+  const cloud: LedgerCloud =
+    (options.cloud as LedgerCloud | undefined) ??
+    new EmulatedCloud(options.scenario, options.seed, new VirtualClock());
   const store = new LiveStore(options.stateDir);
+  const key = runKey(options);
+  const stored = store.getMeta('run');
+  if (stored !== undefined && stored !== key) {
+    store.close();
+    throw new StoreMismatchError(options.stateDir, stored, key);
+  }
+  const resumed = stored !== undefined;
+  if (!resumed) store.setMeta('run', key);
   const o = new Orchestrator({
     scenario,
     tasks,
@@ -52,27 +97,68 @@ export async function runLive(options: RunLiveOptions): Promise<LiveRun> {
     store,
     cloud,
     runId: `run-${String(options.seed)}`,
+    startSeconds: await cloud.now(),
   });
   o.start();
-  const horizon = scenario.horizonSeconds;
-  const drain = async (): Promise<void> => {
-    for (let job = o.work.shift(); job; job = o.work.shift()) await job();
-    for (const e of cloud.takeEvents()) o.cloudEvent(e);
+  let vanished: string[] = [];
+  if (resumed) vanished = await reconcile(o, cloud);
+  await drive(o, cloud, store, () => {
+    settleVanished(o, vanished);
+    vanished = [];
+  });
+  const summary = summarize(o, await cloud.ledgerCostUsd(scenario.horizonSeconds));
+  await release(o);
+  return { summary, orchestrator: o, store, resumed };
+}
+
+async function drive(
+  o: Orchestrator,
+  cloud: CloudProvider & CloudDriver,
+  store: LiveStore,
+  afterFirstRead: () => void,
+): Promise<void> {
+  const horizon = o.horizonSeconds;
+  let seen = Number(store.getMeta(CLOUD_EVENT_SEQ) ?? 0);
+  const read = async (): Promise<void> => {
+    for (const e of await cloud.eventsAfter(seen)) {
+      o.cloudEvent(e);
+      seen = e.seq;
+    }
   };
+  await read();
+  // After the events read now (their own time, at the latest now), instances gone from the
+  // cloud without a termination event have vanished.
+  o.engine.schedule(0, afterFirstRead, 'settle vanished instances', P_STATE + 1);
   for (;;) {
     const tE = o.engine.nextEventTime;
-    const tC = cloud.nextEventAt() ?? Number.POSITIVE_INFINITY;
+    const tC = (await cloud.nextEventAt()) ?? Number.POSITIVE_INFINITY;
     if (Math.min(tE, tC) > horizon) break;
     if (tC <= tE) {
-      clock.advanceTo(tC);
-      cloud.advanceTo(tC);
-      for (const e of cloud.takeEvents()) o.cloudEvent(e);
+      await cloud.advanceTo(tC);
+      await read();
       continue;
     }
-    clock.advanceTo(tE);
-    o.engine.step();
-    await drain();
+    if (tE > (await cloud.now())) await cloud.advanceTo(tE);
+    step(o, store);
+    for (let job = o.work.shift(); job; job = o.work.shift()) {
+      await job();
+      o.saveTallies();
+    }
+    await read();
   }
-  const summary = summarize(o, cloud);
-  return { summary, orchestrator: o, cloud, store };
+}
+
+/** Fires the orchestrator's next timer; its store writes and the tallies as one transaction. */
+function step(o: Orchestrator, store: LiveStore): void {
+  store.transaction(() => {
+    o.engine.step();
+    o.saveTallies();
+  });
+}
+
+/** At the end of the run, nothing is left running: every live instance is released. */
+async function release(o: Orchestrator): Promise<void> {
+  for (const inst of o.instances) {
+    if (inst.endedAt === undefined) await o.lifecycle.release(inst, 'run over');
+  }
 }

@@ -6,10 +6,11 @@
  * a simulation of the same scenario and seed makes.
  *
  * Time is its clock's. On the virtual clock the driver asks {@link EmulatedCloud.nextEventAt}
- * and calls {@link EmulatedCloud.advanceTo}; on the scaled clock {@link EmulatedCloud.advanceTo}
+ * and calls {@link EmulatedCloud.advanceTo}; on the scaled clock the same call
  * is called with the clock's now as wall time passes. Either way, what happens at time t (an
  * instance becoming ready, a notice, a termination) happens in order of time, then of
- * scheduling, and is queued as a {@link CloudEvent} for {@link EmulatedCloud.takeEvents}.
+ * scheduling, and is logged as a {@link CloudEvent} with a sequence number, for
+ * {@link EmulatedCloud.eventsAfter}.
  */
 
 import {
@@ -26,14 +27,16 @@ import {
   type Scenario,
   type TypeMarket,
 } from '@synkti/sim-core';
-import type { Clock } from '../clock.js';
+import { type Clock, VirtualClock } from '../clock.js';
 import {
   CapacityError,
+  type CloudDriver,
   type CloudEvent,
   type CloudInstance,
   type CloudInstanceState,
   type CloudLaunchRequest,
   type CloudProvider,
+  type LoggedCloudEvent,
   PermanentCloudError,
   type SpotMarketSnapshot,
 } from './provider.js';
@@ -57,6 +60,14 @@ export interface LedgerEntry {
   readonly price: PriceProcess;
 }
 
+/** The ledger's bill, USD. */
+export interface LedgerCost {
+  readonly spotUsd: number;
+  readonly onDemandUsd: number;
+  /** Each instance's bill, by its launch token. */
+  readonly byToken: Readonly<Record<string, number>>;
+}
+
 interface Scheduled {
   readonly t: number;
   readonly seq: number;
@@ -64,7 +75,7 @@ interface Scheduled {
 }
 
 /** See the file comment. */
-export class EmulatedCloud implements CloudProvider {
+export class EmulatedCloud implements CloudProvider, CloudDriver {
   readonly resolved: ResolvedScenario;
   readonly #markets = new Map<string, TypeMarket>();
   readonly #ledger = new Map<string, LedgerEntry>();
@@ -72,7 +83,8 @@ export class EmulatedCloud implements CloudProvider {
   /** Scheduled happenings, kept sorted by (t, seq). */
   #agenda: Scheduled[] = [];
   #seq = 0;
-  #events: CloudEvent[] = [];
+  /** Every event, in order; an event's seq is its index + 1. */
+  readonly #log: CloudEvent[] = [];
 
   constructor(
     scenario: Scenario,
@@ -133,7 +145,7 @@ export class EmulatedCloud implements CloudProvider {
     this.#at(entry.readyAt, () => {
       if (entry.state !== 'pending') return;
       entry.state = 'running';
-      this.#events.push({ kind: 'state', instanceId: id, state: 'running', at: entry.readyAt });
+      this.#emit({ kind: 'state', instanceId: id, state: 'running', at: entry.readyAt });
     });
     if (noticeAt !== undefined && noticeAt <= this.resolved.horizonSeconds) {
       const at = noticeAt;
@@ -142,7 +154,7 @@ export class EmulatedCloud implements CloudProvider {
         entry.noticedAt = at;
         releaseSpotSlot(m, entry.slot); // the capacity is gone at the notice
         const terminateAt = at + this.resolved.gracePeriodSeconds;
-        this.#events.push({ kind: 'interruption-warning', instanceId: id, at, terminateAt });
+        this.#emit({ kind: 'interruption-warning', instanceId: id, at, terminateAt });
         this.#at(terminateAt, () => this.#end(entry, terminateAt));
       });
     }
@@ -193,27 +205,75 @@ export class EmulatedCloud implements CloudProvider {
   }
 
   /** When the next scheduled happening is due, seconds; undefined when nothing is scheduled. */
-  nextEventAt(): number | undefined {
+  nextEventAtNow(): number | undefined {
     return this.#agenda[0]?.t;
   }
 
-  /** Carries out everything due at or before `t`, in order. The clock must be at `t`. */
-  advanceTo(t: number): void {
+  /**
+   * Carries out everything due at or before `t`, in order; on the virtual clock, moves it to `t`
+   * first (the scaled clock must already be there).
+   */
+  advanceToNow(t: number): void {
+    if (this.clock instanceof VirtualClock) this.clock.advanceTo(t);
     while (this.#agenda.length > 0 && (this.#agenda[0] as Scheduled).t <= t) {
       (this.#agenda.shift() as Scheduled).fire();
     }
   }
 
-  /** The events since the last call, in order. */
-  takeEvents(): CloudEvent[] {
-    const out = this.#events;
-    this.#events = [];
-    return out;
+  // ---- CloudDriver ---------------------------------------------------------------------------
+
+  get clockKind(): 'virtual' | 'scaled' {
+    return this.clock.kind;
+  }
+  async now(): Promise<number> {
+    return this.clock.now();
+  }
+  async nextEventAt(): Promise<number | undefined> {
+    return this.nextEventAtNow();
+  }
+  async advanceTo(t: number): Promise<void> {
+    this.advanceToNow(t);
+  }
+  async eventsAfter(seq: number): Promise<LoggedCloudEvent[]> {
+    return this.eventsAfterNow(seq);
+  }
+
+  /** The events logged after `seq`, in order (seq 0: all of them). */
+  eventsAfterNow(seq: number): LoggedCloudEvent[] {
+    return this.#log.slice(seq).map((event, k) => ({ seq: seq + k + 1, event }));
+  }
+
+  /** The number of events logged so far (the last event's seq). */
+  get lastSeq(): number {
+    return this.#log.length;
+  }
+
+  #emit(e: CloudEvent): void {
+    this.#log.push(e);
   }
 
   /** Every instance ever launched, in launch order. */
   ledger(): readonly LedgerEntry[] {
     return [...this.#ledger.values()];
+  }
+
+  /** What the cloud has billed up to `untilSeconds`, USD: by market, and by instance token. */
+  async ledgerCostUsd(untilSeconds: number): Promise<LedgerCost> {
+    return this.ledgerCostNow(untilSeconds);
+  }
+
+  /** {@link ledgerCostUsd}, synchronously. */
+  ledgerCostNow(untilSeconds: number): LedgerCost {
+    let spotUsd = 0;
+    let onDemandUsd = 0;
+    const byToken: Record<string, number> = {};
+    for (const e of this.#ledger.values()) {
+      const usd = this.billedUsd(e, untilSeconds);
+      byToken[e.token] = usd;
+      if (e.market === 'spot') spotUsd += usd;
+      else onDemandUsd += usd;
+    }
+    return { spotUsd, onDemandUsd, byToken };
   }
 
   /**
@@ -236,7 +296,7 @@ export class EmulatedCloud implements CloudProvider {
     entry.state = 'terminated';
     const m = this.#markets.get(entry.type.name) as TypeMarket;
     if (entry.market === 'spot' && entry.noticedAt === undefined) releaseSpotSlot(m, entry.slot);
-    this.#events.push({ kind: 'state', instanceId: entry.id, state: 'terminated', at: t });
+    this.#emit({ kind: 'state', instanceId: entry.id, state: 'terminated', at: t });
   }
 
   #at(t: number, fire: () => void): void {

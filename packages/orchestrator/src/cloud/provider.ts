@@ -55,6 +55,29 @@ export type CloudEvent =
       readonly at: number;
     };
 
+/** A cloud event with its place in the cloud's event log (1, 2, …). */
+export interface LoggedCloudEvent {
+  readonly seq: number;
+  readonly event: CloudEvent;
+}
+
+/**
+ * What the live driver needs of an emulated cloud beyond {@link CloudProvider}: its clock, and
+ * its event log read by sequence number (so a restarted orchestrator reads what it missed). On
+ * the virtual clock the driver moves the cloud's time.
+ */
+export interface CloudDriver {
+  readonly clockKind: 'virtual' | 'scaled';
+  /** The cloud's time now, seconds. */
+  now(): Promise<number>;
+  /** When the cloud's next scheduled happening is due, seconds; undefined when none is. */
+  nextEventAt(): Promise<number | undefined>;
+  /** Virtual clock: moves the cloud's time to `t` and carries out what is due by then. */
+  advanceTo(t: number): Promise<void>;
+  /** The events logged after `seq`, in order. */
+  eventsAfter(seq: number): Promise<LoggedCloudEvent[]>;
+}
+
 /** A type's spot market as the policy's view needs it. */
 export interface SpotMarketSnapshot {
   /** Spot price now, $/hour. */

@@ -95,9 +95,9 @@ export class Lifecycle {
     this.o.options.store.transitionInstance(inst.token, 'RUNNING', 'running', this.o.now);
   }
 
-  /** Releases an idle instance: recorded, then terminated in the cloud. */
-  async release(inst: LiveInstance): Promise<void> {
-    this.#end(inst, 'released');
+  /** Releases an instance: recorded, then terminated in the cloud. */
+  async release(inst: LiveInstance, reason = 'released'): Promise<void> {
+    this.#end(inst, 'released', reason);
     await retried(() => this.o.options.cloud.terminate(inst.cloudId), this.#backoff);
   }
 
@@ -126,13 +126,13 @@ export class Lifecycle {
     if (displaced) this.o.requestDecision();
   }
 
-  #end(inst: LiveInstance, state: 'released' | 'terminated'): void {
+  #end(inst: LiveInstance, state: 'released' | 'terminated', reason: string = state): void {
     inst.state = state;
     inst.endedAt = this.o.now;
     this.cancelIdle(inst);
     const d = this.#detections.get(inst);
     if (d) this.o.engine.cancel(d);
-    this.o.options.store.transitionInstance(inst.token, 'TERMINATED', state, this.o.now, {
+    this.o.options.store.transitionInstance(inst.token, 'TERMINATED', reason, this.o.now, {
       ended_at: this.o.now,
     });
   }
@@ -149,10 +149,15 @@ export class Lifecycle {
       terminate_at: now + this.o.gracePeriodSeconds,
     });
     for (const task of inst.tasks) this.setJob(task, 'NOTICED', `instance ${inst.id} noticed`);
+    this.scheduleDetection(inst, this.o.detectionLatencySeconds);
+  }
+
+  /** The notice's detection, `delaySeconds` from now. */
+  scheduleDetection(inst: LiveInstance, delaySeconds: number): void {
     this.#detections.set(
       inst,
       this.o.engine.schedule(
-        this.o.detectionLatencySeconds,
+        delaySeconds,
         () => {
           this.#detections.delete(inst);
           this.o.detect(inst);
@@ -208,6 +213,11 @@ export class Lifecycle {
     task.status = 'assigned';
     task.startsAt = startAt;
     this.setJob(task, task.jobState === 'CHECKPOINTING' ? 'MIGRATING' : 'STARTING', reason);
+    this.scheduleStart(task, startAt);
+  }
+
+  /** `task` (assigned) starts computing at `startAt`. */
+  scheduleStart(task: LiveTask, startAt: number): void {
     this.#starts.set(
       task,
       this.o.engine.scheduleAt(startAt, () => this.#start(task), `start ${task.id}`, P_STATE),
@@ -229,13 +239,22 @@ export class Lifecycle {
       task.displacedAt = undefined;
     }
     this.setJob(task, 'RUNNING', `computing on ${inst.id}`);
-    const done = task.completionTime(now, task.speed);
-    if (done <= this.o.horizonSeconds) {
-      this.#completions.set(
-        task,
-        this.o.engine.scheduleAt(done, () => this.#complete(task), `complete ${task.id}`, P_STATE),
-      );
-    }
+    this.scheduleCompletion(task);
+  }
+
+  /** `task` (computing since `runningSince`) completes when its work is done, if in the horizon. */
+  scheduleCompletion(task: LiveTask): void {
+    const done = task.completionTime(task.runningSince as number, task.speed);
+    if (done > this.o.horizonSeconds) return;
+    this.#completions.set(
+      task,
+      this.o.engine.scheduleAt(
+        Math.max(done, this.o.now),
+        () => this.#complete(task),
+        `complete ${task.id}`,
+        P_STATE,
+      ),
+    );
   }
 
   #complete(task: LiveTask): void {

@@ -34,12 +34,19 @@ import {
   CapacityError,
   type CloudEvent,
   type CloudProvider,
+  type LoggedCloudEvent,
   type SpotMarketSnapshot,
 } from '../cloud/provider.js';
 import type { LiveStore } from '../store/store.js';
 import { Lifecycle } from './lifecycle.js';
 import { type LiveInstance, LiveTask } from './objects.js';
 import { detectNotice } from './preemption.js';
+import { resumeFromStore } from './resume.js';
+
+/** The store's meta key holding the seq of the last cloud event handled. */
+export const CLOUD_EVENT_SEQ = 'cloud_event_seq';
+/** The store's meta key holding the tallies (JSON), saved with every step. */
+export const TALLIES = 'tallies';
 
 /** Priority of state changes (simulate's P_STATE). */
 export const P_STATE = 0;
@@ -60,6 +67,8 @@ export interface OrchestratorOptions {
   readonly cloud: CloudProvider;
   /** Names this run's launches (idempotency tokens, tags). */
   readonly runId: string;
+  /** The cloud's time when the orchestrator starts, seconds (0 for a fresh run). */
+  readonly startSeconds?: number;
 }
 
 /** Counts of what happened, for the summary (summary.ts). */
@@ -77,7 +86,7 @@ export interface LiveTallies {
 
 /** See the file comment. */
 export class Orchestrator implements SimulationView {
-  readonly engine = new Engine();
+  readonly engine: Engine;
   readonly tasks = new Map<string, LiveTask>();
   readonly instances: LiveInstance[] = [];
   readonly byView = new Map<string, LiveInstance>();
@@ -103,7 +112,13 @@ export class Orchestrator implements SimulationView {
   #markets: ReadonlyMap<string, SpotMarketSnapshot> = new Map();
 
   constructor(readonly options: OrchestratorOptions) {
+    this.engine = new Engine(options.startSeconds ?? 0);
     this.lifecycle = new Lifecycle(this);
+  }
+
+  /** Saves the tallies (with the step that changed them). */
+  saveTallies(): void {
+    this.options.store.setMeta(TALLIES, JSON.stringify(this.tallies));
   }
 
   // ---- SimulationView ----------------------------------------------------------------------
@@ -189,48 +204,83 @@ export class Orchestrator implements SimulationView {
 
   // ---- start ---------------------------------------------------------------------------------
 
-  /** Submits the run's jobs (a fresh store) and schedules arrivals and ticks from time 0. */
+  /**
+   * Starts the run: a fresh store gets the jobs, scheduled from time 0; a store that holds a run
+   * (after a crash) is resumed from where it stands (resume.ts).
+   */
   start(): void {
     const { store } = this.options;
-    if (store.jobs().length === 0) store.insertJobs(this.options.tasks, this.now);
+    const fresh = store.jobs().length === 0;
+    if (fresh) store.insertJobs(this.options.tasks, this.now);
     const storageMBps = this.scenario.checkpoint.storageBandwidthGbps * 125;
     for (const row of store.jobs()) {
       const task = new LiveTask(row, storageMBps);
       task.clock = () => this.now;
       this.tasks.set(task.id, task);
-      if (task.arrivalSeconds > this.horizonSeconds) continue;
-      this.engine.scheduleAt(
-        task.arrivalSeconds,
-        () => {
-          this.pending.add(task);
-          this.requestDecision();
-        },
-        `arrival ${task.id}`,
-        P_STATE,
-      );
     }
+    if (!fresh) {
+      resumeFromStore(this);
+    } else {
+      for (const task of this.tasks.values()) this.scheduleArrival(task);
+    }
+    this.scheduleTicks();
+  }
+
+  /** Schedules `task`'s arrival (within the horizon). */
+  scheduleArrival(task: LiveTask): void {
+    if (task.arrivalSeconds > this.horizonSeconds) return;
+    this.engine.scheduleAt(
+      Math.max(task.arrivalSeconds, this.now),
+      () => {
+        this.pending.add(task);
+        this.requestDecision();
+      },
+      `arrival ${task.id}`,
+      P_STATE,
+    );
+  }
+
+  /** Policy ticks at k × tick, from the first after now (at time 0: the first, at tick). */
+  scheduleTicks(): void {
     const tick = this.scenario.policyTickSeconds;
-    if (tick !== undefined && tick <= this.horizonSeconds) {
-      const onTick = (k: number): void => {
-        // The policy may read prices: both run with a fresh market snapshot, in this order.
-        this.withMarkets(() => {
-          this.lifecycle.policyMoves();
-          this.requestDecision();
-        });
-        const next = (k + 1) * tick;
-        if (next <= this.horizonSeconds) {
-          this.engine.scheduleAt(next, () => onTick(k + 1), 'policy tick', P_TICK);
-        }
-      };
-      this.engine.scheduleAt(tick, () => onTick(1), 'policy tick', P_TICK);
+    if (tick === undefined) return;
+    const onTick = (k: number): void => {
+      // The policy may read prices: both run with a fresh market snapshot, in this order.
+      this.withMarkets(() => {
+        this.lifecycle.policyMoves();
+        this.requestDecision();
+      });
+      const next = (k + 1) * tick;
+      if (next <= this.horizonSeconds) {
+        this.engine.scheduleAt(next, () => onTick(k + 1), 'policy tick', P_TICK);
+      }
+    };
+    // At a restart exactly on a tick, that tick runs (again, if it ran before the crash: a tick
+    // only asks the policy).
+    const first = Math.max(1, Math.ceil(this.now / tick));
+    if (first * tick <= this.horizonSeconds) {
+      this.engine.scheduleAt(first * tick, () => onTick(first), 'policy tick', P_TICK);
     }
   }
 
   // ---- events from the cloud -----------------------------------------------------------------
 
-  /** Takes a cloud event in at its time (the driver has moved the clock there). */
-  cloudEvent(e: CloudEvent): void {
-    this.engine.scheduleAt(e.at, () => this.#onCloudEvent(e), `cloud ${e.kind}`, P_STATE);
+  /**
+   * Takes a cloud event in at its time (the driver has moved the clock there). Its handling
+   * records its seq in the store, in the same transaction, so a restarted orchestrator reads the
+   * cloud's log from the first event it had not handled.
+   */
+  cloudEvent(logged: LoggedCloudEvent): void {
+    const e = logged.event;
+    this.engine.scheduleAt(
+      Math.max(e.at, this.now),
+      () => {
+        this.#onCloudEvent(e);
+        this.options.store.setMeta(CLOUD_EVENT_SEQ, String(logged.seq));
+      },
+      `cloud ${e.kind}`,
+      P_STATE,
+    );
   }
 
   #onCloudEvent(e: CloudEvent): void {

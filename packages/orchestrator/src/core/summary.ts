@@ -5,7 +5,7 @@
  */
 
 import { mean, quantile, type RunResult } from '@synkti/sim-core';
-import type { EmulatedCloud } from '../cloud/emulated-cloud.js';
+import type { LedgerCost } from '../cloud/emulated-cloud.js';
 import type { Orchestrator } from './orchestrator.js';
 
 /** The summary metrics of a live run (a subset of RunResult's, same names and units). */
@@ -58,16 +58,11 @@ export const COMPARED: readonly (keyof LiveSummary & keyof RunResult)[] = [
   'completionP50Hours',
 ];
 
-/** The summary of `o`'s run on `cloud`, at the horizon. */
-export function summarize(o: Orchestrator, cloud: EmulatedCloud): LiveSummary {
+/** The summary of `o`'s run, at the horizon, with the cloud's bill up to then. */
+export function summarize(o: Orchestrator, bill: LedgerCost): LiveSummary {
   const horizon = o.horizonSeconds;
-  let spot = 0;
-  let onDemand = 0;
-  for (const e of cloud.ledger()) {
-    const usd = cloud.billedUsd(e, horizon);
-    if (e.market === 'spot') spot += usd;
-    else onDemand += usd;
-  }
+  const spot = bill.spotUsd;
+  const onDemand = bill.onDemandUsd;
   const tasks = [...o.tasks.values()];
   const completed = tasks.filter((t) => t.status === 'completed');
   const misses = tasks.filter(

@@ -88,14 +88,32 @@ type InstancePatch = Partial<Omit<InstanceRow, 'token' | 'position' | 'state' | 
 export class LiveStore {
   readonly db: Database.Database;
 
-  /** Opens (creating if needed) the store in `stateDir`, and brings its schema up to date. */
-  constructor(readonly stateDir: string) {
+  /**
+   * Opens (creating if needed) the store in `stateDir`, and brings its schema up to date; or,
+   * `readonly`, opens an existing store to read while its orchestrator writes (WAL allows it).
+   */
+  constructor(
+    readonly stateDir: string,
+    options: { readonly readonly?: boolean } = {},
+  ) {
+    if (options.readonly) {
+      this.db = new Database(path.join(stateDir, STORE_FILE), {
+        readonly: true,
+        fileMustExist: true,
+      });
+      return;
+    }
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     this.db = new Database(path.join(stateDir, STORE_FILE));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.#migrate();
+  }
+
+  /** Entries in the journal (a measure of how far the run has gone). */
+  journalLength(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM journal').get() as { n: number }).n;
   }
 
   /** The schema version (number of migrations applied). */

@@ -30,12 +30,13 @@ describe('EmulatedCloud', () => {
     const b = cloud.launchNow({ type: 'gpu', market: 'on-demand', jobTag: 'r', token: 'x' });
     expect(b).toEqual(a);
     expect(cloud.describeNow()).toHaveLength(1);
-    expect(cloud.nextEventAt()).toBe(60);
-    clock.advanceTo(60);
-    cloud.advanceTo(60);
-    expect(cloud.takeEvents()).toEqual([
-      { kind: 'state', instanceId: a.id, state: 'running', at: 60 },
+    expect(cloud.nextEventAtNow()).toBe(60);
+    cloud.advanceToNow(60);
+    expect(clock.now()).toBe(60);
+    expect(cloud.eventsAfterNow(0)).toEqual([
+      { seq: 1, event: { kind: 'state', instanceId: a.id, state: 'running', at: 60 } },
     ]);
+    expect(cloud.eventsAfterNow(1)).toEqual([]);
   });
 
   it('refuses an unknown type as permanent, naming the types it has', () => {
@@ -49,12 +50,10 @@ describe('EmulatedCloud', () => {
     const clock = new VirtualClock();
     const cloud = new EmulatedCloud(scenario({ kind: 'poisson', ratePerHour: 2 }), 7, clock);
     const inst = cloud.launchNow({ type: 'gpu', market: 'spot', jobTag: 'r', token: 'x' });
-    const events = [];
-    for (let t = cloud.nextEventAt(); t !== undefined; t = cloud.nextEventAt()) {
-      clock.advanceTo(t);
-      cloud.advanceTo(t);
-      events.push(...cloud.takeEvents());
+    for (let t = cloud.nextEventAtNow(); t !== undefined; t = cloud.nextEventAtNow()) {
+      cloud.advanceToNow(t);
     }
+    const events = cloud.eventsAfterNow(0).map((e) => e.event);
     const warning = events.find((e) => e.kind === 'interruption-warning');
     expect(warning).toBeDefined();
     const w = warning as Extract<typeof warning, { kind: 'interruption-warning' }>;

@@ -1,0 +1,85 @@
+/**
+ * The emulated cloud in its own process (`synkti cloud`): an {@link EmulatedCloud} served over
+ * HTTP on loopback, so that killing the orchestrator does not kill the cloud — as on AWS. Every
+ * request carries the cloud's secret as a bearer token (compared in constant time); errors are
+ * JSON `{kind, message}` with the status the client maps back to a typed cloud error (409
+ * capacity, 400 permanent).
+ */
+
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { EmulatedCloud } from './emulated-cloud.js';
+import { CapacityError, type CloudLaunchRequest, PermanentCloudError } from './provider.js';
+
+/** A running cloud server. */
+export interface CloudServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+function sameSecret(given: string | undefined, secret: string): boolean {
+  const a = Buffer.from(given ?? '');
+  const b = Buffer.from(`Bearer ${secret}`);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Serves `cloud` on `host:port` (port 0: any free port). */
+export async function startCloudServer(
+  cloud: EmulatedCloud,
+  options: { readonly secret: string; readonly host?: string; readonly port?: number },
+): Promise<CloudServer> {
+  const app: FastifyInstance = Fastify({ bodyLimit: 64 * 1024 });
+  app.addHook('onRequest', async (req, reply) => {
+    if (!sameSecret(req.headers.authorization, options.secret)) {
+      await reply.code(401).send({ kind: 'permanent', message: 'missing or wrong cloud secret' });
+    }
+  });
+  app.setErrorHandler(async (error, _req, reply) => {
+    if (error instanceof CapacityError) {
+      return reply
+        .code(409)
+        .send({ kind: 'capacity', message: error.message, availableAt: error.availableAt ?? null });
+    }
+    if (error instanceof PermanentCloudError || error instanceof RangeError) {
+      return reply.code(400).send({ kind: 'permanent', message: error.message });
+    }
+    return reply.code(500).send({ kind: 'transient', message: (error as Error).message });
+  });
+  app.post('/launch', async (req) => cloud.launchNow(req.body as CloudLaunchRequest));
+  app.post('/terminate', async (req, reply) => {
+    cloud.terminateNow((req.body as { instanceId: string }).instanceId);
+    return reply.code(204).send();
+  });
+  app.get('/describe', async () => cloud.describeNow());
+  app.get('/markets', async () => Object.fromEntries(cloud.marketsNow()));
+  app.get('/clock', async () => ({
+    kind: cloud.clockKind,
+    now: cloud.clock.now(),
+    next: cloud.nextEventAtNow() ?? null,
+  }));
+  app.post('/advance', async (req) => {
+    if (cloud.clockKind !== 'virtual')
+      throw new PermanentCloudError('the scaled clock moves itself');
+    cloud.advanceToNow((req.body as { to: number }).to);
+    return { now: cloud.clock.now() };
+  });
+  app.get('/events', async (req) =>
+    cloud.eventsAfterNow(Number((req.query as { after?: string }).after ?? 0)),
+  );
+  app.get('/ledger', async (req) => {
+    const until = Number((req.query as { until?: string }).until ?? cloud.clock.now());
+    return {
+      cost: cloud.ledgerCostNow(until),
+      instances: cloud.ledger().map((e) => ({
+        id: e.id,
+        token: e.token,
+        type: e.type.name,
+        market: e.market,
+        launchedAt: e.launchedAt,
+        endedAt: e.endedAt ?? null,
+      })),
+    };
+  });
+  const url = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  return { url, close: () => app.close() };
+}
