@@ -4,6 +4,7 @@
  * before anything ran (the message names the file, the field, what was expected and found).
  */
 
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '@synkti/bench';
 import { MIGRATION_PLANNERS } from '@synkti/sim-core';
@@ -12,12 +13,22 @@ import { hideBin } from 'yargs/helpers';
 import { CLOUD_FILE, startCloudCommand } from './cloud.js';
 import { runLiveCommand } from './live.js';
 
+/** The synkti version: @synkti/cli's package version. */
+function version(): string {
+  return (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+}
+
 /** Runs the command line `args`; resolves to the exit code. */
 export async function main(args: readonly string[]): Promise<number> {
   let out = '';
   try {
     await yargs([...args])
       .scriptName('synkti')
+      .version(version())
       .command(
         'live <scenario>',
         'run a bench scenario live: the orchestrator on the emulated cloud, with a durable store',

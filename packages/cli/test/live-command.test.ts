@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,13 @@ describe('synkti live (as a process)', () => {
     expect(doc.differences).toEqual([]);
     expect(doc.live.totalCostUsd).toBe(doc.simulation.totalCostUsd);
     expect(doc.live.recoveries).toBeGreaterThan(0);
+  });
+
+  it('--version prints the package version (not "unknown")', () => {
+    const { version } = JSON.parse(
+      readFileSync(path.join(ROOT, 'packages/cli/package.json'), 'utf8'),
+    );
+    expect(synkti(['--version']).stdout.trim()).toBe(version);
   });
 
   it('refuses bad input with exit 2 before anything runs', () => {

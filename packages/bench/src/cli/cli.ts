@@ -305,6 +305,7 @@ export async function main(args: string[]): Promise<number> {
   try {
     await yargs(args)
       .scriptName('synkti-bench')
+      .version(synktiVersion())
       .usage('$0 [scenarios..]\n\nRun scenario sweeps of Synkti and write CSV comparisons.')
       .command(
         'merge <dirs..>',

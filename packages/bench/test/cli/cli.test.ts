@@ -19,6 +19,11 @@ const valid = JSON.parse(readFileSync(CI_SCENARIO, 'utf8')) as {
 };
 
 describe('synkti-bench CLI (as a process)', () => {
+  it('--version prints the package version (not "unknown")', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'packages/bench/package.json'), 'utf8'));
+    expect(runCli(['--version']).stdout.trim()).toBe(pkg.version);
+  });
+
   it('--help lists every option', () => {
     const r = runCli(['--help']);
     expect(r.code).toBe(0);
