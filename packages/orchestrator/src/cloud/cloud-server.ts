@@ -9,6 +9,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { EmulatedCloud } from './emulated-cloud.js';
+import { Imds } from './imds.js';
 import { CapacityError, type CloudLaunchRequest, PermanentCloudError } from './provider.js';
 
 /** A running cloud server. */
@@ -26,10 +27,19 @@ function sameSecret(given: string | undefined, secret: string): boolean {
 /** Serves `cloud` on `host:port` (port 0: any free port). */
 export async function startCloudServer(
   cloud: EmulatedCloud,
-  options: { readonly secret: string; readonly host?: string; readonly port?: number },
+  options: {
+    readonly secret: string;
+    readonly host?: string;
+    readonly port?: number;
+    /** Wall time of the cloud's time 0, ms since the epoch. Default: now. */
+    readonly epochMs?: number;
+  },
 ): Promise<CloudServer> {
   const app: FastifyInstance = Fastify({ bodyLimit: 64 * 1024 });
+  const imds = new Imds(cloud, options.epochMs ?? Date.now());
+  let serverUrl = '';
   app.addHook('onRequest', async (req, reply) => {
+    if (req.url.startsWith('/imds/')) return; // the instance's URL secret and IMDS token guard it
     if (!sameSecret(req.headers.authorization, options.secret)) {
       await reply.code(401).send({ kind: 'permanent', message: 'missing or wrong cloud secret' });
     }
@@ -45,12 +55,18 @@ export async function startCloudServer(
     }
     return reply.code(500).send({ kind: 'transient', message: (error as Error).message });
   });
-  app.post('/launch', async (req) => cloud.launchNow(req.body as CloudLaunchRequest));
+  imds.register(app);
+  app.post('/launch', async (req) => {
+    const inst = cloud.launchNow(req.body as CloudLaunchRequest);
+    return { ...inst, imdsUrl: imds.urlFor(serverUrl, inst.id) };
+  });
   app.post('/terminate', async (req, reply) => {
     cloud.terminateNow((req.body as { instanceId: string }).instanceId);
     return reply.code(204).send();
   });
-  app.get('/describe', async () => cloud.describeNow());
+  app.get('/describe', async () =>
+    cloud.describeNow().map((i) => ({ ...i, imdsUrl: imds.urlFor(serverUrl, i.id) })),
+  );
   app.get('/markets', async () => Object.fromEntries(cloud.marketsNow()));
   app.get('/clock', async () => ({
     kind: cloud.clockKind,
@@ -81,5 +97,6 @@ export async function startCloudServer(
     };
   });
   const url = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  serverUrl = url;
   return { url, close: () => app.close() };
 }

@@ -252,6 +252,11 @@ export class EmulatedCloud implements CloudProvider, CloudDriver {
     this.#log.push(e);
   }
 
+  /** The ledger entry of instance `id`; undefined for an unknown id. */
+  entry(id: string): LedgerEntry | undefined {
+    return this.#ledger.get(id);
+  }
+
   /** Every instance ever launched, in launch order. */
   ledger(): readonly LedgerEntry[] {
     return [...this.#ledger.values()];

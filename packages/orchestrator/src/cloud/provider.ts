@@ -35,6 +35,11 @@ export interface CloudInstance {
   /** The request's tags. */
   readonly jobTag: string;
   readonly token: string;
+  /**
+   * The instance's metadata service (IMDSv2), as its agent reaches it: on EC2 the link-local
+   * address; on the emulated cloud a loopback URL that carries the instance's secret.
+   */
+  readonly imdsUrl?: string;
 }
 
 /** Something the cloud tells the orchestrator (as EventBridge would). */
