@@ -4,9 +4,10 @@
  * before anything ran (the message names the file, the field, what was expected and found).
  */
 
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '@synkti/bench';
+import { Agent } from '@synkti/orchestrator';
 import { MIGRATION_PLANNERS } from '@synkti/sim-core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -119,6 +120,53 @@ export async function main(args: readonly string[]): Promise<number> {
               process.once(signal, () => resolve());
           });
           await stop();
+        },
+      )
+      .command(
+        'agent',
+        "the instance agent: runs the orchestrator's tasks, watches the instance's metadata",
+        (y) =>
+          y
+            .option('imds', {
+              type: 'string',
+              demandOption: true,
+              describe: "the instance's IMDS URL",
+            })
+            .option('dir', {
+              type: 'string',
+              demandOption: true,
+              describe: 'work directory; agent.json (URL, secret; mode 0600) is written there',
+            })
+            .option('port', {
+              type: 'number',
+              default: 0,
+              describe: 'loopback port (0: any free one)',
+            })
+            .option('poll-ms', {
+              type: 'number',
+              default: 200,
+              describe: 'IMDS polling, ms (≤ 250)',
+            }),
+        async (a) => {
+          const agent = new Agent({
+            imdsUrl: a.imds,
+            workDir: a.dir,
+            port: a.port,
+            pollMs: a.pollMs,
+          });
+          const url = await agent.start();
+          mkdirSync(a.dir, { recursive: true, mode: 0o700 });
+          writeFileSync(
+            path.join(a.dir, 'agent.json'),
+            `${JSON.stringify({ url, secret: agent.secret, pid: process.pid })}\n`,
+            { mode: 0o600 },
+          );
+          process.stdout.write(`agent serving at ${url}; agent.json in ${a.dir}\n`);
+          await new Promise<void>((resolve) => {
+            for (const signal of ['SIGTERM', 'SIGINT'] as const)
+              process.once(signal, () => resolve());
+          });
+          await agent.stop();
         },
       )
       .demandCommand(1)

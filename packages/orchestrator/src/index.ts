@@ -3,6 +3,15 @@
  * @packageDocumentation
  */
 
+export {
+  Agent,
+  type AgentOptions,
+  type AgentStatus,
+  type AgentTask,
+  MAX_CHECKPOINT_BYTES,
+  MAX_POLL_MS,
+} from './agent/agent.js';
+export { ImdsClient, type InstanceAction } from './agent/imds-client.js';
 export { type Clock, DEFAULT_SPEED, ScaledClock, VirtualClock } from './clock.js';
 export { type CloudServer, startCloudServer } from './cloud/cloud-server.js';
 export { EmulatedCloud, type LedgerCost, type LedgerEntry } from './cloud/emulated-cloud.js';

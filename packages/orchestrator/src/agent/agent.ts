@@ -1,0 +1,247 @@
+/**
+ * The instance agent (live.md, "Instance agent and the task contract"). On each instance it runs
+ * the tasks the orchestrator gives it — an argv array, never a shell string — with
+ * `SYNKTI_TASK_ID`, `SYNKTI_CHECKPOINT_DIR` and `SYNKTI_RESUME_FROM`; reads their
+ * `SYNKTI_PROGRESS` and `SYNKTI_CHECKPOINT` lines; polls the instance's metadata (IMDSv2) every
+ * `pollMs` (≤ 250 ms) and, at an interruption notice, writes the termination time to
+ * `SYNKTI_CHECKPOINT_DEADLINE` in each task's checkpoint directory and sends it SIGUSR1.
+ * Checkpoints move between agents over HTTP: the source serves a task's latest checkpoint, the
+ * destination accepts one and hands its path to the task it starts.
+ *
+ * It serves on loopback only, and every request carries its secret as a bearer token (compared
+ * in constant time). Bodies are limited to 64 MB (checkpoints) or 64 kB (everything else).
+ */
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { ImdsClient, type InstanceAction } from './imds-client.js';
+
+/** Longest IMDS polling interval live.md allows, wall milliseconds. */
+export const MAX_POLL_MS = 250;
+/** Largest checkpoint an agent accepts, bytes. */
+export const MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+
+/** A task on this agent, as its status reports it. */
+export interface AgentTask {
+  readonly id: string;
+  state: 'running' | 'exited';
+  /** Exit status once exited (null when a signal ended it). */
+  exitCode: number | null;
+  signal: string | null;
+  /** The last `SYNKTI_PROGRESS`, work-seconds. */
+  progressSeconds: number;
+  /** The last `SYNKTI_CHECKPOINT` file. */
+  lastCheckpoint: string | null;
+  /** The `SYNKTI_RESULT` line, if it printed one. */
+  result: string | null;
+  readonly checkpointDir: string;
+}
+
+/** What an agent reports. */
+export interface AgentStatus {
+  readonly instanceId: string | null;
+  /** The interruption notice, once IMDS has one. */
+  readonly notice: InstanceAction | null;
+  /** When the agent saw it, wall ms since the epoch. */
+  readonly noticedAtMs: number | null;
+  readonly tasks: readonly AgentTask[];
+}
+
+/** Options of an agent. */
+export interface AgentOptions {
+  /** The instance's metadata base URL. */
+  readonly imdsUrl: string;
+  /** Where task checkpoint directories and received checkpoints go. */
+  readonly workDir: string;
+  /** The bearer secret (default: a random one, see {@link Agent.secret}). */
+  readonly secret?: string;
+  readonly port?: number;
+  /** IMDS polling interval, wall ms (≤ {@link MAX_POLL_MS}). Default 200. */
+  readonly pollMs?: number;
+}
+
+/** See the file comment. */
+export class Agent {
+  readonly secret: string;
+  readonly #imds: ImdsClient;
+  readonly #tasks = new Map<string, { record: AgentTask; child: ChildProcess }>();
+  #notice: InstanceAction | null = null;
+  #noticedAtMs: number | null = null;
+  #instanceId: string | null = null;
+  #app: FastifyInstance | undefined;
+  #poller: NodeJS.Timeout | undefined;
+  #polling = false;
+
+  constructor(readonly options: AgentOptions) {
+    const pollMs = options.pollMs ?? 200;
+    if (!(pollMs > 0 && pollMs <= MAX_POLL_MS)) {
+      throw new RangeError(`agent: pollMs must be in (0, ${MAX_POLL_MS}], got ${pollMs}`);
+    }
+    this.secret = options.secret ?? randomBytes(32).toString('hex');
+    this.#imds = new ImdsClient(options.imdsUrl);
+  }
+
+  /** What the agent knows now. */
+  status(): AgentStatus {
+    return {
+      instanceId: this.#instanceId,
+      notice: this.#notice,
+      noticedAtMs: this.#noticedAtMs,
+      tasks: [...this.#tasks.values()].map((t) => ({ ...t.record })),
+    };
+  }
+
+  /**
+   * Starts a task. `argv[0]` is run with the rest as its arguments (no shell).
+   * @throws RangeError on an empty argv or a task id already running here.
+   */
+  startTask(id: string, argv: readonly string[], resumeFrom?: string): AgentTask {
+    if (argv.length === 0 || argv.some((a) => typeof a !== 'string')) {
+      throw new RangeError('argv: expected a non-empty list of strings');
+    }
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(id)) {
+      throw new RangeError(
+        `task id: expected 1-100 letters, digits, ".", "_" or "-", got ${JSON.stringify(id)}`,
+      );
+    }
+    if (this.#tasks.get(id)?.record.state === 'running')
+      throw new RangeError(`task ${id}: already running`);
+    const checkpointDir = path.join(this.options.workDir, 'tasks', id);
+    mkdirSync(checkpointDir, { recursive: true });
+    const child = spawn(argv[0] as string, argv.slice(1), {
+      env: {
+        ...process.env,
+        SYNKTI_TASK_ID: id,
+        SYNKTI_CHECKPOINT_DIR: checkpointDir,
+        SYNKTI_RESUME_FROM: resumeFrom ?? '',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const record: AgentTask = {
+      id,
+      state: 'running',
+      exitCode: null,
+      signal: null,
+      progressSeconds: 0,
+      lastCheckpoint: null,
+      result: null,
+      checkpointDir,
+    };
+    let rest = '';
+    child.stdout?.on('data', (d) => {
+      const lines = (rest + String(d)).split('\n');
+      rest = lines.pop() as string;
+      for (const line of lines) {
+        const [key, value] = [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)];
+        if (key === 'SYNKTI_PROGRESS' && Number.isFinite(Number(value))) {
+          record.progressSeconds = Number(value);
+        } else if (key === 'SYNKTI_CHECKPOINT') record.lastCheckpoint = value;
+        else if (key === 'SYNKTI_RESULT') record.result = line;
+      }
+    });
+    child.on('exit', (code, signal) => {
+      record.state = 'exited';
+      record.exitCode = code;
+      record.signal = signal;
+    });
+    this.#tasks.set(id, { record, child });
+    // A task started after the notice learns of it at once.
+    if (this.#notice !== null) this.#tell(record, child);
+    return { ...record };
+  }
+
+  /** Stores a checkpoint received for `id`; returns its path (the task's SYNKTI_RESUME_FROM). */
+  receiveCheckpoint(id: string, bytes: Buffer): string {
+    const dir = path.join(this.options.workDir, 'incoming');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${id}.checkpoint`);
+    writeFileSync(file, bytes);
+    return file;
+  }
+
+  #tell(record: AgentTask, child: ChildProcess): void {
+    if (this.#notice === null || record.state !== 'running') return;
+    writeFileSync(
+      path.join(record.checkpointDir, 'SYNKTI_CHECKPOINT_DEADLINE'),
+      `${this.#notice.time}\n`,
+    );
+    child.kill('SIGUSR1');
+  }
+
+  async #poll(): Promise<void> {
+    if (this.#polling || this.#notice !== null) return;
+    this.#polling = true;
+    try {
+      this.#instanceId ??= await this.#imds.instanceId();
+      const action = await this.#imds.instanceAction();
+      if (action !== undefined) {
+        this.#notice = action;
+        this.#noticedAtMs = Date.now();
+        for (const t of this.#tasks.values()) this.#tell(t.record, t.child);
+      }
+    } catch {
+      // The metadata service is unreachable for a moment: poll again next time.
+    } finally {
+      this.#polling = false;
+    }
+  }
+
+  /** Serves the agent's API and starts polling IMDS. Resolves to its URL. */
+  async start(): Promise<string> {
+    const app = Fastify({ bodyLimit: 64 * 1024 });
+    app.addContentTypeParser(
+      'application/octet-stream',
+      { parseAs: 'buffer', bodyLimit: MAX_CHECKPOINT_BYTES },
+      (_req, body, done) => done(null, body),
+    );
+    app.addHook('onRequest', async (req, reply) => {
+      const a = Buffer.from(req.headers.authorization ?? '');
+      const b = Buffer.from(`Bearer ${this.secret}`);
+      if (a.length !== b.length || !timingSafeEqual(a, b))
+        await reply.code(401).send({ message: 'missing or wrong agent secret' });
+    });
+    app.setErrorHandler(async (error, _req, reply) =>
+      reply
+        .code(
+          error instanceof RangeError
+            ? 422
+            : ((error as { statusCode?: number }).statusCode ?? 500),
+        )
+        .send({ message: (error as Error).message }),
+    );
+    app.get('/status', async () => this.status());
+    app.post('/tasks', async (req, reply) => {
+      const body = req.body as { id?: unknown; argv?: unknown; resumeFrom?: unknown };
+      if (typeof body?.id !== 'string') throw new RangeError('id: expected a string');
+      if (!Array.isArray(body.argv))
+        throw new RangeError('argv: expected a non-empty list of strings');
+      const resume = typeof body.resumeFrom === 'string' ? body.resumeFrom : undefined;
+      return reply.code(201).send(this.startTask(body.id, body.argv as string[], resume));
+    });
+    app.get<{ Params: { id: string } }>('/tasks/:id/checkpoint', async (req, reply) => {
+      const file = this.#tasks.get(req.params.id)?.record.lastCheckpoint;
+      if (!file || !existsSync(file)) return reply.code(404).send({ message: 'no checkpoint' });
+      return reply.type('application/octet-stream').send(readFileSync(file));
+    });
+    app.put<{ Params: { id: string } }>('/tasks/:id/checkpoint', async (req) => {
+      if (!Buffer.isBuffer(req.body))
+        throw new RangeError('body: expected application/octet-stream');
+      return { path: this.receiveCheckpoint(req.params.id, req.body) };
+    });
+    const url = await app.listen({ host: '127.0.0.1', port: this.options.port ?? 0 });
+    this.#app = app;
+    this.#poller = setInterval(() => void this.#poll(), this.options.pollMs ?? 200);
+    void this.#poll();
+    return url;
+  }
+
+  /** Stops polling and serving; kills the tasks (an instance going away). */
+  async stop(): Promise<void> {
+    if (this.#poller) clearInterval(this.#poller);
+    for (const t of this.#tasks.values()) if (t.record.state === 'running') t.child.kill('SIGKILL');
+    await this.#app?.close();
+  }
+}
