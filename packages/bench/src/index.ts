@@ -25,4 +25,5 @@ export {
   type PolicyRef,
   type SweepPoint,
 } from './scenario-file/load.js';
+export { importPolicyModules, type PolicyModuleEntry } from './sweep/policy-modules.js';
 export { executeRun, expandRuns, METRIC_COLUMNS, type RunRow, type RunSpec } from './sweep/runs.js';

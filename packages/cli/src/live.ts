@@ -8,7 +8,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, type LoadedScenario, loadScenario } from '@synkti/bench';
+import { InputError, importPolicyModules, type LoadedScenario, loadScenario } from '@synkti/bench';
 import {
   COMPARED,
   type LiveRun,
@@ -40,6 +40,8 @@ export interface LiveOptions {
   readonly tracesDir: string | undefined;
   /** The directory of a cloud started by `synkti cloud` (default: a cloud in this process). */
   readonly cloud: string | undefined;
+  /** User policy modules (as the bench's --policy-module). */
+  readonly policyModules: readonly string[];
 }
 
 /** A live run, fully specified and checked. */
@@ -111,6 +113,7 @@ function parseSeed(text: string): string | number {
 
 /** Runs the plan; returns the text to print. */
 export async function runLiveCommand(o: LiveOptions): Promise<string> {
+  await importPolicyModules(o.policyModules);
   const plan = planLive(o);
   const cloud = o.cloud === undefined ? undefined : cloudAt(o.cloud);
   const started = performance.now();

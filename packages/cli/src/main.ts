@@ -64,6 +64,12 @@ export async function main(args: readonly string[]): Promise<number> {
             })
             .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
             .option('traces-dir', { type: 'string', describe: 'spot trace directory' })
+            .option('policy-module', {
+              type: 'string',
+              array: true,
+              default: [] as string[],
+              describe: 'ES module whose default export maps policy names to factories',
+            })
             .option('cloud', {
               type: 'string',
               describe: 'directory of a cloud started by synkti cloud (resumes a killed run)',
@@ -71,6 +77,7 @@ export async function main(args: readonly string[]): Promise<number> {
         async (a) => {
           out = await runLiveCommand({
             cloud: a.cloud,
+            policyModules: a.policyModule,
             scenario: a.scenario as string,
             clock: a.clock,
             speed: a.speed,

@@ -50,6 +50,28 @@ describe('synkti live (as a process)', () => {
     expect(doc.live.recoveries).toBeGreaterThan(0);
   });
 
+  it('--policy-module: a user policy runs live, equal to its simulation', () => {
+    const module = path.join(ROOT, 'examples/policies/always-on-demand.mjs');
+    const r = synkti([
+      'live',
+      CI,
+      '--policy-module',
+      module,
+      '--policy',
+      'always-on-demand',
+      '--json',
+      '--compare-sim',
+      '--state-dir',
+      fresh(),
+    ]);
+    expect(r.stderr).toBe('');
+    const doc = JSON.parse(r.stdout);
+    expect(doc.policy).toBe('always-on-demand');
+    expect(doc.differences).toEqual([]);
+    // It is on-demand-only written from scratch: no savings against on-demand-only.
+    expect(doc.live.savingsPct).toBe(0);
+  });
+
   it('--version prints the package version (not "unknown")', () => {
     const { version } = JSON.parse(
       readFileSync(path.join(ROOT, 'packages/cli/package.json'), 'utf8'),

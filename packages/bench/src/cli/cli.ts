@@ -25,6 +25,7 @@ import { synktiVersion } from '../scenario-file/provenance.js';
 import { MAX_EVENTS_PER_RUN } from '../scenario-file/sense.js';
 import { REPOSITORY_ROOT } from '../scenario-file/traces-dir.js';
 import { evaluatorFor } from '../sweep/evaluators.js';
+import { importPolicyModules } from '../sweep/policy-modules.js';
 import { runPool } from '../sweep/pool.js';
 import { expandRuns, type RunRow, type RunSpec } from '../sweep/runs.js';
 import { RowLog, readRows, writeAtomic, writeRows } from '../sweep/store.js';
@@ -75,6 +76,7 @@ async function runCommand(argv: {
   events: string | undefined;
   checkInvariants: boolean;
   maxEventsPerRun: number | undefined;
+  policyModules: string[];
 }): Promise<number> {
   const files = argv.scenarios.length > 0 ? argv.scenarios : [defaultScenario()];
   if (!(Number.isInteger(argv.workers) && argv.workers >= 1)) {
@@ -95,6 +97,8 @@ async function runCommand(argv: {
   if (argv.seeds !== undefined && !(Number.isInteger(argv.seeds) && argv.seeds >= 1)) {
     throw new InputError(`--seeds: expected an integer >= 1, got ${argv.seeds}`);
   }
+  // User policies first: the scenario files may name them.
+  await importPolicyModules(argv.policyModules);
   const loaded: LoadedScenario[] = files.map((f) =>
     loadScenario(f, {
       ...(argv.seeds !== undefined ? { seeds: argv.seeds } : {}),
@@ -156,6 +160,7 @@ async function runCommand(argv: {
         progress.tick();
       },
       argv.checkInvariants,
+      argv.policyModules,
     );
     let interrupted = false;
     const onSigint = () => {
@@ -363,6 +368,13 @@ export async function main(args: string[]): Promise<number> {
               default: false,
               describe: 'skip runs already finished in the results directory',
             })
+            .option('policy-module', {
+              type: 'string',
+              array: true,
+              default: [] as string[],
+              describe:
+                'ES module whose default export maps policy names to factories (repeatable; docs/scenarios.md)',
+            })
             .option('check-invariants', {
               type: 'boolean',
               default: false,
@@ -400,6 +412,7 @@ export async function main(args: string[]): Promise<number> {
             events: a.events,
             checkInvariants: a.checkInvariants,
             maxEventsPerRun: a.maxEventsPerRun,
+            policyModules: a.policyModule,
           });
         },
       )

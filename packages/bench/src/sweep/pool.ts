@@ -3,6 +3,7 @@
  * run index, so outputs do not depend on the worker count.
  */
 
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Scenario } from '@synkti/sim-core';
@@ -65,6 +66,8 @@ export function runPool(
   workers: number,
   onRow: (row: RunRow) => void,
   checkInvariants = false,
+  /** The user's policy modules (--policy-module), imported by every worker before its runs. */
+  policyModules: readonly string[] = [],
 ): PoolHandle {
   const queue = [...specs];
   const byIndex = new Map(specs.map((s) => [s.index, s]));
@@ -88,7 +91,11 @@ export function runPool(
     for (let k = 0; k < count; k++) {
       const worker = new Worker(workerCode(), {
         eval: true,
-        workerData: { scenarios, checkInvariants },
+        workerData: {
+          scenarios,
+          checkInvariants,
+          policyModules: policyModules.map((f) => path.resolve(f)),
+        },
         // A larger young generation: fewer scavenges of the simulation's short-lived objects.
         resourceLimits: { maxYoungGenerationSizeMb: 64 },
       });

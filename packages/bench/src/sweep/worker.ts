@@ -2,21 +2,36 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Scenario } from '@synkti/sim-core';
+import { importPolicyModules } from './policy-modules.js';
 import { executeRun, type RunSpec } from './runs.js';
 
-const { scenarios, checkInvariants } = workerData as {
+const { scenarios, checkInvariants, policyModules } = workerData as {
   scenarios: Scenario[];
   checkInvariants: boolean;
+  /** Absolute paths of the user's policy modules, imported before the first run. */
+  policyModules: string[];
 };
+const ready = importPolicyModules(policyModules);
 
 parentPort?.on('message', (spec: RunSpec) => {
+  // Runs wait for the policy modules; promise callbacks keep the messages' order.
+  void ready.then(
+    () => run(spec),
+    (error: Error) => fail(spec, error),
+  );
+});
+
+function fail(spec: RunSpec, e: Error): void {
+  parentPort?.postMessage({ ok: false, index: spec.index, message: e.message, stack: e.stack });
+}
+
+function run(spec: RunSpec): void {
   try {
     parentPort?.postMessage({
       ok: true,
       row: executeRun(spec, scenarios[spec.point] as Scenario, checkInvariants),
     });
   } catch (error) {
-    const e = error as Error;
-    parentPort?.postMessage({ ok: false, index: spec.index, message: e.message, stack: e.stack });
+    fail(spec, error as Error);
   }
-});
+}
