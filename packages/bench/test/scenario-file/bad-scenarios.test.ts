@@ -222,6 +222,12 @@ function libraryRefusal(scenario: Scenario): string | undefined {
   }
 }
 
+/**
+ * Fields where -1 is meaningful: a price sensitivity is a signed factor, and generated arrival
+ * times are clamped at 0 (a distribution centred on the start).
+ */
+const NEGATIVE_ALLOWED = [/\.priceSensitivity$/, /^workload\.generate\.arrivalHours\./];
+
 describe('a numeric bound is stated once: the file door refuses exactly what the library does', () => {
   // Every optional scenario field present, both workload forms.
   const full = (workload: unknown): Doc => {
@@ -307,6 +313,13 @@ describe('a numeric bound is stated once: the file door refuses exactly what the
         }
       }
       expect(refusals).toBeGreaterThan(20);
+      // And a bound exists: -1 is refused everywhere but where a negative value means something.
+      for (const field of numericLeaves(doc.scenario)) {
+        if (NEGATIVE_ALLOWED.some((re) => re.test(field))) continue;
+        const copy = structuredClone(doc);
+        set(field, -1)(copy.scenario);
+        expect(libraryRefusal(copy.scenario), `${field} = -1`).toBeDefined();
+      }
     });
   }
 });

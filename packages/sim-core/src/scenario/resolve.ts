@@ -163,6 +163,15 @@ function resolveType(
     check(nonNegative(spotPrice.sigma), `${sp}.sigma`, '$/hour/√hour >= 0', spotPrice.sigma);
     const step = spotPrice.stepSeconds ?? DEFAULT_OU_STEP_SECONDS;
     check(positive(step), `${sp}.stepSeconds`, 'seconds > 0', step);
+    // A price is never negative (the OU process itself would allow a negative floor).
+    const { floorPerHour: floor, initialPerHour: initial } = spotPrice;
+    check(floor === undefined || nonNegative(floor), `${sp}.floorPerHour`, '$/hour >= 0', floor);
+    check(
+      initial === undefined || nonNegative(initial),
+      `${sp}.initialPerHour`,
+      '$/hour >= 0',
+      initial,
+    );
     resolvedSpot = {
       ...spotPrice,
       stepSeconds: step,

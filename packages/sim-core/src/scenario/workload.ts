@@ -17,6 +17,10 @@ export interface ResolvedTask {
   readonly checkpointIntervalSeconds: number | undefined;
 }
 
+const positive = (x: unknown): x is number => typeof x === 'number' && x > 0 && Number.isFinite(x);
+const nonNegative = (x: unknown): x is number =>
+  typeof x === 'number' && x >= 0 && Number.isFinite(x);
+
 function draw(d: Distribution, rng: Rng, path: string): number {
   switch (d.dist) {
     case 'constant':
@@ -69,6 +73,24 @@ function generate(g: WorkloadGenerator, seed: string | number): TaskSpec[] {
   checkSupport(g.workHours, `${path}.workHours`, '> 0', 'hours');
   checkSupport(g.memoryMb, `${path}.memoryMb`, '> 0', 'MB');
   if ('dist' in g.stateMb) checkSupport(g.stateMb, `${path}.stateMb`, '>= 0', 'MB');
+  else {
+    const { perWorkHourMb, maxMb } = g.stateMb;
+    check(nonNegative(perWorkHourMb), `${path}.stateMb.perWorkHourMb`, 'MB >= 0', perWorkHourMb);
+    check(nonNegative(maxMb), `${path}.stateMb.maxMb`, 'MB >= 0', maxMb);
+  }
+  const { deadlineSlack, trainingCheckpointIntervalSeconds: interval } = g;
+  check(
+    deadlineSlack === undefined || positive(deadlineSlack),
+    `${path}.deadlineSlack`,
+    'a factor > 0',
+    deadlineSlack,
+  );
+  check(
+    interval === undefined || positive(interval),
+    `${path}.trainingCheckpointIntervalSeconds`,
+    'seconds > 0',
+    interval,
+  );
   const rng = createRng(seed, 'workload');
   const kinds = Object.entries(g.kinds ?? { [DEFAULT_TASK_KIND]: 1 });
   const totalWeight = kinds.reduce((s, [, w]) => s + w, 0);
