@@ -75,3 +75,40 @@ console.log(JSON.stringify({ completed: r.tasksCompleted, cost: r.totalCostUsd,
     expect(JSON.parse(out)).toEqual({ completed: 1, cost: (3690 * 0.3) / 3600, optimum: 12 });
   });
 });
+
+describe("the README's library snippet", () => {
+  it('runs as written, from the two packed packages, in an empty project', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Using the library'));
+    const snippet = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(snippet).toBeDefined();
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'synkti-readme-'));
+    const npm = (args: string[], cwd: string) =>
+      execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: 'pipe' });
+    npm(['run', 'build', '-w', '@synkti/sim-core', '-w', '@synkti/policies'], ROOT);
+    npm(
+      ['pack', '-w', '@synkti/sim-core', '-w', '@synkti/policies', '--pack-destination', tmp],
+      ROOT,
+    );
+    const app = path.join(tmp, 'app');
+    mkdirSync(app);
+    writeFileSync(
+      path.join(app, 'package.json'),
+      JSON.stringify({ name: 'app', private: true, type: 'module' }),
+    );
+    npm(
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '../synkti-sim-core-0.1.0.tgz',
+        '../synkti-policies-0.1.0.tgz',
+      ],
+      app,
+    );
+    writeFileSync(path.join(app, 'main.js'), snippet as string);
+    const out = execFileSync(process.execPath, ['main.js'], { cwd: app, encoding: 'utf8' });
+    expect(out).toMatch(/^cost \$\d+\.\d\d, 1 of 1 done\n$/);
+  });
+});

@@ -72,7 +72,8 @@ async function runCommand(argv: {
   shard: string | undefined;
   resume: boolean;
   tracesDir: string | undefined;
-  timeline: string | undefined;
+  /** A seed; undefined: the first seed; false (`--no-timeline`): none. */
+  timeline: string | false | undefined;
   events: string | undefined;
   checkInvariants: boolean;
   maxEventsPerRun: number | undefined;
@@ -118,9 +119,10 @@ async function runCommand(argv: {
   // Everything that can fail is checked before the first run (preflight.ts).
   checkWritable(out, 'directory', '--out');
   if (argv.events !== undefined) checkWritable(argv.events, 'file', '--events');
+  const withTimeline = argv.timeline !== false;
   const tracedSpec =
-    argv.timeline !== undefined || argv.events !== undefined
-      ? chooseTracedRun(runs, argv.timeline)
+    withTimeline || argv.events !== undefined
+      ? chooseTracedRun(runs, argv.timeline === false ? undefined : argv.timeline)
       : undefined;
   if (argv.check !== undefined) checkBaseline(argv.check, loaded, runs);
   const release = lockResults(out);
@@ -205,12 +207,7 @@ async function runCommand(argv: {
         writeAtomic(argv.events, traced.events.map((e) => `${JSON.stringify(e)}\n`).join(''));
         process.stderr.write(`wrote the event log of ${traced.label} to ${argv.events}\n`);
       }
-      written = await writeResultSet(
-        out,
-        rows,
-        record,
-        argv.timeline !== undefined ? traced : undefined,
-      );
+      written = await writeResultSet(out, rows, record, withTimeline ? traced : undefined);
     } finally {
       process.off('SIGINT', onLateSigint);
     }
@@ -382,7 +379,8 @@ export async function main(args: string[]): Promise<number> {
             })
             .option('timeline', {
               type: 'string',
-              describe: 'add a timeline of one run (this seed) to report.html',
+              describe:
+                "report.html's timeline of one run: this seed (default the first); --no-timeline: none",
             })
             .option('events', {
               type: 'string',
@@ -408,7 +406,7 @@ export async function main(args: string[]): Promise<number> {
             shard: a.shard,
             resume: a.resume,
             tracesDir: a.tracesDir,
-            timeline: a.timeline,
+            timeline: a.timeline as string | false | undefined,
             events: a.events,
             checkInvariants: a.checkInvariants,
             maxEventsPerRun: a.maxEventsPerRun,

@@ -24,6 +24,19 @@ describe('synkti-bench CLI (as a process)', () => {
     expect(runCli(['--version']).stdout.trim()).toBe(pkg.version);
   });
 
+  it('npm run bench (the default scenario) writes exactly the committed results/default', () => {
+    // The first documented command must not dirty the tree: same runs, same report, timeline
+    // included (the first seed's, by default).
+    const out = path.join(tempDir(), 'default');
+    const r = runCli([path.join(ROOT, 'scenarios/default.json'), '--out', out]);
+    expect(r.code).toBe(0);
+    for (const f of ['runs.csv', 'comparison.csv', 'summary.md', 'report.html']) {
+      expect(readFileSync(path.join(out, f), 'utf8'), f).toBe(
+        readFileSync(path.join(ROOT, 'results/default', f), 'utf8'),
+      );
+    }
+  });
+
   it('--help lists every option', () => {
     const r = runCli(['--help']);
     expect(r.code).toBe(0);
