@@ -1,5 +1,5 @@
-// A user-written policy module for `--policy-module` (docs/scenarios.md): its default export maps
-// policy names to factories. This one is on-demand-only written from scratch against the view:
+// A user-written policy module for `--policy-module` (docs/scenarios.md): its default export is
+// { name, create(params) }. This one is on-demand-only written from scratch against the view:
 // each pending task goes on the first on-demand instance with room (existing ones in launch
 // order, then this round's launches), else on a new instance of the cheapest type per unit of
 // work that fits it (ties by name).
@@ -51,4 +51,4 @@ function alwaysOnDemand() {
   };
 }
 
-export default { 'always-on-demand': alwaysOnDemand };
+export default { name: 'always-on-demand', create: alwaysOnDemand };

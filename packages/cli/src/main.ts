@@ -68,7 +68,7 @@ export async function main(args: readonly string[]): Promise<number> {
               type: 'string',
               array: true,
               default: [] as string[],
-              describe: 'ES module whose default export maps policy names to factories',
+              describe: 'module (JS or TS) whose default export is { name, create(params) }',
             })
             .option('cloud', {
               type: 'string',

@@ -370,7 +370,7 @@ export async function main(args: string[]): Promise<number> {
               array: true,
               default: [] as string[],
               describe:
-                'ES module whose default export maps policy names to factories (repeatable; docs/scenarios.md)',
+                'module (JS or TS) whose default export is { name, create(params) } (repeatable; docs/scenarios.md)',
             })
             .option('check-invariants', {
               type: 'boolean',

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Scenario } from '@synkti/sim-core';
 import { buildSync } from 'esbuild';
+import { typeScriptLoader } from './policy-modules.js';
 import type { RunRow, RunSpec } from './runs.js';
 
 /** The worker module beside this one: `.ts` sources (run through tsx), or built `.js`. */
@@ -95,6 +96,7 @@ export function runPool(
           scenarios,
           checkInvariants,
           policyModules: policyModules.map((f) => path.resolve(f)),
+          tsLoader: policyModules.length > 0 ? typeScriptLoader() : undefined,
         },
         // A larger young generation: fewer scavenges of the simulation's short-lived objects.
         resourceLimits: { maxYoungGenerationSizeMb: 64 },

@@ -5,13 +5,15 @@ import type { Scenario } from '@synkti/sim-core';
 import { importPolicyModules } from './policy-modules.js';
 import { executeRun, type RunSpec } from './runs.js';
 
-const { scenarios, checkInvariants, policyModules } = workerData as {
+const { scenarios, checkInvariants, policyModules, tsLoader } = workerData as {
   scenarios: Scenario[];
   checkInvariants: boolean;
   /** Absolute paths of the user's policy modules, imported before the first run. */
   policyModules: string[];
+  /** tsx's ESM API as the main thread resolved it (for TypeScript modules). */
+  tsLoader: string | undefined;
 };
-const ready = importPolicyModules(policyModules);
+const ready = importPolicyModules(policyModules, tsLoader);
 
 parentPort?.on('message', (spec: RunSpec) => {
   // Runs wait for the policy modules; promise callbacks keep the messages' order.
