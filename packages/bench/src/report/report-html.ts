@@ -4,7 +4,15 @@
  */
 
 import type { ResultTable } from '../results/table.js';
-import { savingsChart, type TimelineData, timelineChart, versusParameterChart } from './charts.js';
+import {
+  plannerDifferenceChart,
+  relativeCostChart,
+  savingsChart,
+  type TimelineData,
+  timelineChart,
+  versusParameterChart,
+} from './charts.js';
+import { paramTitle } from './labels.js';
 import { toSvg } from './render.js';
 
 const escapeHtml = (s: string) =>
@@ -14,6 +22,20 @@ const escapeHtml = (s: string) =>
 export async function reportHtml(t: ResultTable, timeline?: TimelineData): Promise<string> {
   const { rows } = t;
   const figures: { id: string; title: string; svg: string }[] = [];
+  const planners = new Set(rows.map((r) => r.migration));
+  // The paired planner difference needs optimal and another planner on the same seeds.
+  if (planners.has('optimal') && planners.size > 1) {
+    figures.push({
+      id: 'planner-difference',
+      title: 'Optimal migration against first-fit and greedy',
+      svg: await toSvg(plannerDifferenceChart(t)),
+    });
+  }
+  figures.push({
+    id: 'relative-cost',
+    title: 'Cost relative to on-demand-only',
+    svg: await toSvg(relativeCostChart(t)),
+  });
   figures.push({
     id: 'savings',
     title: 'Savings by policy and planner',
@@ -25,12 +47,12 @@ export async function reportHtml(t: ResultTable, timeline?: TimelineData): Promi
   for (const [k, p] of numericParams.entries()) {
     figures.push({
       id: `savings-vs-${k}`,
-      title: `Savings vs ${p}`,
+      title: `Savings by ${paramTitle(p)}`,
       svg: await toSvg(versusParameterChart(t, p, 'savings_pct')),
     });
     figures.push({
       id: `downtime-vs-${k}`,
-      title: `Downtime vs ${p}`,
+      title: `Downtime by ${paramTitle(p)}`,
       svg: await toSvg(versusParameterChart(t, p, 'migration_downtime_mean_s')),
     });
   }

@@ -34,7 +34,8 @@ describe('report.html', () => {
   it('is written by every run, self-contained (no script, no external reference)', () => {
     const html = readFileSync(path.join(out, 'report.html'), 'utf8');
     expect(html).not.toMatch(/<script|<link|src="http|href="http/);
-    expect(html.match(/<figure class="chart"/g)?.length).toBe(2); // savings + timeline (no sweep)
+    // The planner difference, cost relative to on-demand, savings, the timeline (no sweep).
+    expect(html.match(/<figure class="chart"/g)?.length).toBe(4);
   });
 
   it.skipIf(!HAVE_CHROMIUM)(
@@ -60,7 +61,12 @@ describe('report.html', () => {
             ).length,
           })),
         );
-        expect(marks.map((m) => m.id)).toEqual(['savings', 'timeline']);
+        expect(marks.map((m) => m.id)).toEqual([
+          'planner-difference',
+          'relative-cost',
+          'savings',
+          'timeline',
+        ]);
         for (const m of marks) expect(m.marks, m.id).toBeGreaterThan(3);
         expect(errors).toEqual([]);
         const artifacts = path.join(ROOT, '.vitest-artifacts');
