@@ -108,6 +108,13 @@ export interface SimulationView {
    * is unavailable is refused the same way (a `launch-refused` event) and wakes it too.
    */
   spotAvailable(typeName: string): boolean;
+  /**
+   * When a spot launch of the type was last refused for lack of capacity, seconds; undefined if
+   * never. In simulation the refusal comes from the market (a trace with no capacity); in live
+   * mode it is the cloud's capacity error (AWS InsufficientInstanceCapacity): the same input in
+   * both, so a policy can back off from a type that keeps refusing.
+   */
+  lastSpotRefusalAt(typeName: string): number | undefined;
   task(id: string): TaskView | undefined;
   instance(id: string): InstanceView | undefined;
 }

@@ -92,6 +92,8 @@ export class Orchestrator implements SimulationView {
   readonly byView = new Map<string, LiveInstance>();
   readonly byCloudId = new Map<string, LiveInstance>();
   readonly pending = new Set<LiveTask>();
+  /** When a spot launch of each type was last refused for capacity (a CapacityError), seconds. */
+  readonly spotRefusals = new Map<string, number>();
   readonly tallies: LiveTallies = {
     preemptions: 0,
     full: 0,
@@ -192,6 +194,10 @@ export class Orchestrator implements SimulationView {
     if (next <= this.now) return true;
     this.wakeUpAt(next);
     return false;
+  }
+
+  lastSpotRefusalAt(typeName: string): number | undefined {
+    return this.spotRefusals.get(typeName);
   }
 
   task(id: string): TaskView | undefined {
@@ -363,6 +369,7 @@ export class Orchestrator implements SimulationView {
       } catch (error) {
         if (!(error instanceof CapacityError)) throw error;
         this.tallies.launchRefusals++;
+        this.spotRefusals.set(req.instanceType, this.now);
         if (error.availableAt !== undefined) this.wakeUpAt(error.availableAt);
         launched.push(undefined); // the tasks placed on it stay pending
       }

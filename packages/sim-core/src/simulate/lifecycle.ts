@@ -21,6 +21,7 @@ export function launch(s: RunState, m: TypeMarket, market: Market): InstanceStat
     market === 'spot' ? requestSpot(m, now, s.options.seed, s.horizonSeconds) : undefined;
   if (spot !== undefined && !spot.granted) {
     s.log('launch-refused', undefined, undefined, { type: m.type.name });
+    s.spotRefusals.set(m.type.name, now);
     s.wakeUpAt(spot.availableAt); // ask the policy again when spot capacity returns
     return undefined;
   }

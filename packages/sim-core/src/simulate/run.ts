@@ -83,6 +83,10 @@ export class Run implements SimulationView {
     return false;
   }
 
+  lastSpotRefusalAt(typeName: string): number | undefined {
+    return this.#s.spotRefusals.get(typeName);
+  }
+
   task(id: string): TaskView | undefined {
     return this.#s.tasksById.get(id);
   }

@@ -64,6 +64,8 @@ export class RunState implements DecisionWorld {
   liveCache: InstanceState[] | undefined;
   /** Times at which a "spot is available again" decision is already scheduled. */
   readonly wakeups = new Set<number>();
+  /** When a spot launch of each type was last refused for capacity, seconds. */
+  readonly spotRefusals = new Map<string, number>();
   readonly events: SimEvent[] | undefined;
   readonly tallies = new Tallies();
   /** End of the run, seconds. */
