@@ -11,6 +11,7 @@ import path from 'node:path';
 import { InputError, importPolicyModules, type LoadedScenario, loadScenario } from '@synkti/bench';
 import {
   COMPARED,
+  DEFAULT_SPEED,
   type LiveRun,
   type LiveSummary,
   runLive,
@@ -57,13 +58,20 @@ interface LivePlan {
 
 /** Checks the options and loads the scenario. @throws InputError (exit 2). */
 export function planLive(o: LiveOptions): LivePlan {
-  if (o.clock !== 'virtual') {
+  if (o.clock !== 'virtual' && o.clock !== 'scaled') {
+    throw new InputError(`--clock: expected virtual or scaled, got ${JSON.stringify(o.clock)}`);
+  }
+  if (o.clock === 'virtual' && o.speed !== undefined) {
+    throw new InputError('--speed applies to the scaled clock only');
+  }
+  if (o.speed !== undefined && !(o.speed > 0 && Number.isFinite(o.speed))) {
+    throw new InputError(`--speed: expected simulated seconds per wall second > 0, got ${o.speed}`);
+  }
+  if (o.clock === 'scaled' && o.cloud !== undefined && o.speed !== undefined) {
     throw new InputError(
-      `--clock ${o.clock}: this version runs the virtual clock only (the scaled clock needs the ` +
-        'cloud in its own process and instance agents, which are not built yet)',
+      '--speed: a cloud process (--cloud) has its own clock; give --speed to synkti cloud',
     );
   }
-  if (o.speed !== undefined) throw new InputError('--speed applies to the scaled clock only');
   if (!(MIGRATION_PLANNERS as readonly string[]).includes(o.migration)) {
     throw new InputError(
       `--migration: expected ${MIGRATION_PLANNERS.join(', ')}, got ${JSON.stringify(o.migration)}`,
@@ -126,6 +134,7 @@ export async function runLiveCommand(o: LiveOptions): Promise<string> {
       migration: plan.migration,
       stateDir: plan.stateDir,
       ...(cloud ? { cloud } : {}),
+      ...(o.clock === 'scaled' ? { clock: { speed: o.speed ?? DEFAULT_SPEED } } : {}),
     });
   } catch (error) {
     if (error instanceof StoreMismatchError) throw new InputError(`--state-dir ${error.message}`);
@@ -158,7 +167,8 @@ export async function runLiveCommand(o: LiveOptions): Promise<string> {
       policy: plan.policy.name,
       migration: plan.migration,
       seed: plan.seed,
-      clock: 'virtual',
+      clock: o.clock,
+      ...(o.clock === 'scaled' && !cloud ? { speed: o.speed ?? DEFAULT_SPEED } : {}),
       resumed: live.resumed,
       stateDir: plan.stateDir,
       live: { ...live.summary, savingsPct: extra.savingsPct[0] },
@@ -172,7 +182,8 @@ export async function runLiveCommand(o: LiveOptions): Promise<string> {
   }
   const head =
     `${plan.loaded.name}${Object.keys(plan.params).length ? ` ${JSON.stringify(plan.params)}` : ''}: ` +
-    `policy ${plan.policy.name}, planner ${plan.migration}, seed ${plan.seed}, virtual clock` +
+    `policy ${plan.policy.name}, planner ${plan.migration}, seed ${plan.seed}, ` +
+    `${o.clock === 'scaled' ? `scaled clock${cloud ? '' : ` (speed ${o.speed ?? DEFAULT_SPEED})`}` : 'virtual clock'}` +
     `${cloud ? `, cloud at ${cloud.url}` : ''}${live.resumed ? ', resumed' : ''}; ` +
     `${live.summary.instancesLaunched} instances, ${wallSeconds.toFixed(1)} s of wall time\n` +
     `state: ${plan.stateDir}\n\n`;

@@ -93,7 +93,7 @@ export async function main(args: readonly string[]): Promise<number> {
       )
       .command(
         'cloud <scenario>',
-        "serve a scenario's emulated cloud in its own process (virtual clock) until SIGTERM",
+        "serve a scenario's emulated cloud in its own process until SIGTERM",
         (y) =>
           y
             .positional('scenario', {
@@ -112,9 +112,14 @@ export async function main(args: readonly string[]): Promise<number> {
               default: 0,
               describe: 'loopback port (0: any free one)',
             })
+            .option('speed', {
+              type: 'number',
+              describe: 'run on the scaled clock at this speed (default: the virtual clock)',
+            })
             .option('traces-dir', { type: 'string', describe: 'spot trace directory' }),
         async (a) => {
           const { url, stop } = await startCloudCommand({
+            speed: a.speed,
             scenario: a.scenario as string,
             seed: a.seed,
             dir: a.dir,

@@ -86,10 +86,8 @@ describe('synkti live (as a process)', () => {
     const cases: [string[], RegExp][] = [
       [['live', CI, '--state-dir', dir], /not empty, and the cloud that ran it lived in that run/],
       [['live', CI, '--cloud', dir], /--cloud .*: no cloud there \(ENOENT\); start one with/],
-      [
-        ['live', CI, '--clock', 'scaled'],
-        /--clock scaled: this version runs the virtual clock only/,
-      ],
+      [['live', CI, '--clock', 'fast'], /--clock: expected virtual or scaled, got "fast"/],
+      [['live', CI, '--speed', '60'], /--speed applies to the scaled clock only/],
       [['live', CI, '--migration', 'best'], /--migration: expected first-fit, greedy, optimal/],
       [['live', CI, '--policy', 'nope'], /--policy: unknown policy/],
       [['live', path.join(ROOT, 'missing.json')], /cannot read the scenario file/],

@@ -33,20 +33,30 @@ export class VirtualClock implements Clock {
   }
 }
 
-/** Wall time × speed since `startWallMs`. */
+/**
+ * Wall time × speed since it started: at construction, or, `paused`, at the first {@link start}
+ * (a cloud process waits for its orchestrator, so a run does not begin before anyone watches).
+ */
 export class ScaledClock implements Clock {
   readonly kind = 'scaled' as const;
+  #startWallMs: number | undefined;
   constructor(
     /** Simulated seconds per wall second. */
     readonly speed = DEFAULT_SPEED,
-    readonly startWallMs = Date.now(),
+    options: { readonly paused?: boolean } = {},
   ) {
     if (!(speed > 0 && Number.isFinite(speed))) {
       throw new RangeError(`scaled clock: speed must be > 0, got ${speed}`);
     }
+    if (!options.paused) this.#startWallMs = Date.now();
+  }
+  /** Starts a paused clock (no effect on a running one). */
+  start(): void {
+    this.#startWallMs ??= Date.now();
   }
   now(): number {
-    return ((Date.now() - this.startWallMs) / 1000) * this.speed;
+    if (this.#startWallMs === undefined) return 0;
+    return ((Date.now() - this.#startWallMs) / 1000) * this.speed;
   }
   /** Wall milliseconds until simulated time `t` (0 if past). */
   wallMsUntil(t: number): number {

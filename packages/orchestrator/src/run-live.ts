@@ -19,7 +19,7 @@ import {
   type Scenario,
   type SchedulingPolicy,
 } from '@synkti/sim-core';
-import { VirtualClock } from './clock.js';
+import { ScaledClock, VirtualClock } from './clock.js';
 import { EmulatedCloud } from './cloud/emulated-cloud.js';
 import type { CloudDriver, CloudProvider } from './cloud/provider.js';
 import { CLOUD_EVENT_SEQ, Orchestrator, P_STATE } from './core/orchestrator.js';
@@ -37,9 +37,16 @@ export interface RunLiveOptions {
   readonly stateDir: string;
   /**
    * The cloud, when it runs in its own process (cloud/http-cloud.ts); default an emulated cloud
-   * in this process, on the virtual clock (which cannot outlive a crash of this process).
+   * in this process (which cannot outlive a crash of this process), on `clock`.
    */
   readonly cloud?: CloudProvider & CloudDriver;
+  /**
+   * The in-process cloud's clock: `'virtual'` (default) or a speed for the scaled clock
+   * (simulated seconds per wall second). A cloud process has its own clock.
+   */
+  readonly clock?: 'virtual' | { readonly speed: number };
+  /** Scaled clock: wall milliseconds between looks at the cloud. Default 20. */
+  readonly pollMs?: number;
 }
 
 /** A cloud the driver can read a ledger from. */
@@ -77,9 +84,14 @@ export class StoreMismatchError extends Error {
 export async function runLive(options: RunLiveOptions): Promise<LiveRun> {
   const scenario = resolveScenario(options.scenario);
   const tasks = resolveWorkload(options.scenario.workload, options.seed);
+  const clock = options.clock ?? 'virtual';
   const cloud: LedgerCloud =
     (options.cloud as LedgerCloud | undefined) ??
-    new EmulatedCloud(options.scenario, options.seed, new VirtualClock());
+    new EmulatedCloud(
+      options.scenario,
+      options.seed,
+      clock === 'virtual' ? new VirtualClock() : new ScaledClock(clock.speed),
+    );
   const store = new LiveStore(options.stateDir);
   const key = runKey(options);
   const stored = store.getMeta('run');
@@ -102,10 +114,12 @@ export async function runLive(options: RunLiveOptions): Promise<LiveRun> {
   o.start();
   let vanished: string[] = [];
   if (resumed) vanished = await reconcile(o, cloud);
-  await drive(o, cloud, store, () => {
+  const settle = () => {
     settleVanished(o, vanished);
     vanished = [];
-  });
+  };
+  if (cloud.clockKind === 'virtual') await drive(o, cloud, store, settle);
+  else await driveScaled(o, cloud, store, settle, options.pollMs ?? 20);
   const summary = summarize(o, await cloud.ledgerCostUsd(scenario.horizonSeconds));
   await release(o);
   return { summary, orchestrator: o, store, resumed };
@@ -145,6 +159,46 @@ async function drive(
       o.saveTallies();
     }
     await read();
+  }
+}
+
+/**
+ * The driver on the scaled clock: time is the cloud's, moving with the wall. Every `pollMs` it
+ * lets an in-process cloud catch up with its clock, reads the cloud's new events, and fires
+ * every timer that is due (each with its queued cloud work). A timer fires at its own time in
+ * the orchestrator's record, however late the wall made it; the cloud acts at its own now.
+ */
+async function driveScaled(
+  o: Orchestrator,
+  cloud: CloudProvider & CloudDriver,
+  store: LiveStore,
+  afterFirstRead: () => void,
+  pollMs: number,
+): Promise<void> {
+  const horizon = o.horizonSeconds;
+  let seen = Number(store.getMeta(CLOUD_EVENT_SEQ) ?? 0);
+  const read = async (): Promise<void> => {
+    if (cloud instanceof EmulatedCloud) cloud.advanceToNow(cloud.clock.now());
+    for (const e of await cloud.eventsAfter(seen)) {
+      o.cloudEvent(e);
+      seen = e.seq;
+    }
+  };
+  await read();
+  o.engine.schedule(0, afterFirstRead, 'settle vanished instances', P_STATE + 1);
+  for (;;) {
+    const now = await cloud.now();
+    if (now > horizon && o.engine.nextEventTime > horizon) break;
+    await read();
+    while (o.engine.nextEventTime <= Math.min(now, horizon)) {
+      step(o, store);
+      for (let job = o.work.shift(); job; job = o.work.shift()) {
+        await job();
+        o.saveTallies();
+      }
+      await read();
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
 

@@ -8,6 +8,7 @@
 
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { ScaledClock } from '../clock.js';
 import type { EmulatedCloud } from './emulated-cloud.js';
 import { Imds } from './imds.js';
 import { CapacityError, type CloudLaunchRequest, PermanentCloudError } from './provider.js';
@@ -68,11 +69,15 @@ export async function startCloudServer(
     cloud.describeNow().map((i) => ({ ...i, imdsUrl: imds.urlFor(serverUrl, i.id) })),
   );
   app.get('/markets', async () => Object.fromEntries(cloud.marketsNow()));
-  app.get('/clock', async () => ({
-    kind: cloud.clockKind,
-    now: cloud.clock.now(),
-    next: cloud.nextEventAtNow() ?? null,
-  }));
+  app.get('/clock', async () => {
+    // A paused scaled clock starts when the orchestrator first asks the time.
+    if (cloud.clock instanceof ScaledClock) cloud.clock.start();
+    return {
+      kind: cloud.clockKind,
+      now: cloud.clock.now(),
+      next: cloud.nextEventAtNow() ?? null,
+    };
+  });
   app.post('/advance', async (req) => {
     if (cloud.clockKind !== 'virtual')
       throw new PermanentCloudError('the scaled clock moves itself');

@@ -196,9 +196,12 @@ export class EmulatedCloud implements CloudProvider, CloudDriver {
     const now = this.clock.now();
     const out = new Map<string, SpotMarketSnapshot>();
     for (const [name, m] of this.#markets) {
+      const next = m.preemption.nextLaunchAt(now, freeSlot(m));
+      // 0 when a launch would be granted now: on the scaled clock the orchestrator's time lags
+      // the cloud's a little, and "available at the cloud's now" must read as available.
       out.set(name, {
         spotPerHour: m.spotPrice.priceAt(now),
-        spotAvailableAt: m.preemption.nextLaunchAt(now, freeSlot(m)),
+        spotAvailableAt: next > now ? next : 0,
       });
     }
     return out;

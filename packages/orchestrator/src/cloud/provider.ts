@@ -88,8 +88,8 @@ export interface SpotMarketSnapshot {
   /** Spot price now, $/hour. */
   readonly spotPerHour: number;
   /**
-   * The first time at or after now a spot launch of the type would be granted, seconds (now
-   * when it would be now). A cloud that cannot know answers now and lets a launch find out.
+   * The first time after now a spot launch of the type would be granted, seconds; 0 when it
+   * would be granted now. A cloud that cannot know answers 0 and lets a launch find out.
    */
   readonly spotAvailableAt: number;
 }
