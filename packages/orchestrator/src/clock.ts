@@ -58,6 +58,13 @@ export class ScaledClock implements Clock {
     if (this.#startWallMs === undefined) return 0;
     return ((Date.now() - this.#startWallMs) / 1000) * this.speed;
   }
+  /** The wall time at which the clock reads `t`, ms since the epoch; undefined while paused. */
+  wallMsAt(t: number): number | undefined {
+    return this.#startWallMs === undefined
+      ? undefined
+      : this.#startWallMs + (t / this.speed) * 1000;
+  }
+
   /** Wall milliseconds until simulated time `t` (0 if past). */
   wallMsUntil(t: number): number {
     return Math.max(0, (t - this.now()) * (1000 / this.speed));

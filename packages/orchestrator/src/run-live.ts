@@ -22,7 +22,12 @@ import {
 import { ScaledClock, VirtualClock } from './clock.js';
 import { EmulatedCloud } from './cloud/emulated-cloud.js';
 import type { CloudDriver, CloudProvider } from './cloud/provider.js';
-import { CLOUD_EVENT_SEQ, Orchestrator, P_STATE } from './core/orchestrator.js';
+import {
+  CLOUD_EVENT_SEQ,
+  Orchestrator,
+  type OrchestratorOptions,
+  P_STATE,
+} from './core/orchestrator.js';
 import { reconcile, settleVanished } from './core/reconcile.js';
 import { type LiveSummary, summarize } from './core/summary.js';
 import { LiveStore } from './store/store.js';
@@ -47,6 +52,8 @@ export interface RunLiveOptions {
   readonly clock?: 'virtual' | { readonly speed: number };
   /** Scaled clock: wall milliseconds between looks at the cloud. Default 20. */
   readonly pollMs?: number;
+  /** See {@link OrchestratorOptions.onResponded}. */
+  readonly onResponded?: (instanceId: string, dueSeconds: number) => void;
 }
 
 /** A cloud the driver can read a ledger from. */
@@ -110,6 +117,7 @@ export async function runLive(options: RunLiveOptions): Promise<LiveRun> {
     cloud,
     runId: `run-${String(options.seed)}`,
     startSeconds: await cloud.now(),
+    ...(options.onResponded ? { onResponded: options.onResponded } : {}),
   });
   o.start();
   let vanished: string[] = [];

@@ -69,6 +69,11 @@ export interface OrchestratorOptions {
   readonly runId: string;
   /** The cloud's time when the orchestrator starts, seconds (0 for a fresh run). */
   readonly startSeconds?: number;
+  /**
+   * Called when a notice's preemption response has been applied, with the instance's view id
+   * and the time the detection was due, seconds (for measurements: `npm run bench:live`).
+   */
+  readonly onResponded?: (instanceId: string, dueSeconds: number) => void;
 }
 
 /** Counts of what happened, for the summary (summary.ts). */
@@ -301,6 +306,7 @@ export class Orchestrator implements SimulationView {
   /** The notice's detection: the preemption response (preemption.ts). */
   detect(inst: LiveInstance): void {
     detectNotice(this, inst);
+    this.options.onResponded?.(inst.id, this.now);
   }
 
   // ---- decisions -----------------------------------------------------------------------------
