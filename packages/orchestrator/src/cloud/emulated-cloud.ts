@@ -15,6 +15,7 @@
 
 import {
   buildMarket,
+  EventQueue,
   freeSlot,
   instanceCostUsd,
   type Market,
@@ -68,21 +69,14 @@ export interface LedgerCost {
   readonly byToken: Readonly<Record<string, number>>;
 }
 
-interface Scheduled {
-  readonly t: number;
-  readonly seq: number;
-  readonly fire: () => void;
-}
-
 /** See the file comment. */
 export class EmulatedCloud implements CloudProvider, CloudDriver {
   readonly resolved: ResolvedScenario;
   readonly #markets = new Map<string, TypeMarket>();
   readonly #ledger = new Map<string, LedgerEntry>();
   readonly #byToken = new Map<string, string>();
-  /** Scheduled happenings, kept sorted by (t, seq). */
-  #agenda: Scheduled[] = [];
-  #seq = 0;
+  /** Scheduled happenings, in (time, scheduling) order: sim-core's event queue. */
+  readonly #agenda = new EventQueue<() => void>();
   /** Every event, in order; an event's seq is its index + 1. */
   readonly #log: CloudEvent[] = [];
 
@@ -209,7 +203,7 @@ export class EmulatedCloud implements CloudProvider, CloudDriver {
 
   /** When the next scheduled happening is due, seconds; undefined when nothing is scheduled. */
   nextEventAtNow(): number | undefined {
-    return this.#agenda[0]?.t;
+    return this.#agenda.peek()?.time;
   }
 
   /**
@@ -218,8 +212,13 @@ export class EmulatedCloud implements CloudProvider, CloudDriver {
    */
   advanceToNow(t: number): void {
     if (this.clock instanceof VirtualClock) this.clock.advanceTo(t);
-    while (this.#agenda.length > 0 && (this.#agenda[0] as Scheduled).t <= t) {
-      (this.#agenda.shift() as Scheduled).fire();
+    for (
+      let next = this.#agenda.peek();
+      next !== undefined && next.time <= t;
+      next = this.#agenda.peek()
+    ) {
+      this.#agenda.pop();
+      next.payload();
     }
   }
 
@@ -308,16 +307,7 @@ export class EmulatedCloud implements CloudProvider, CloudDriver {
   }
 
   #at(t: number, fire: () => void): void {
-    const item = { t, seq: this.#seq++, fire };
-    // Binary search for the first item later than (t, seq): the agenda stays sorted.
-    let lo = 0;
-    let hi = this.#agenda.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.#agenda[mid] as Scheduled).t <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    this.#agenda.splice(lo, 0, item);
+    this.#agenda.push(t, 0, fire);
   }
 }
 
