@@ -8,38 +8,8 @@ import { mean, quantile, type RunResult } from '@synkti/sim-core';
 import type { LedgerCost } from '../cloud/emulated-cloud.js';
 import type { Orchestrator } from './orchestrator.js';
 
-/** The summary metrics of a live run (a subset of RunResult's, same names and units). */
-export interface LiveSummary {
-  /** Cost billed by the cloud up to the horizon, USD. */
-  readonly totalCostUsd: number;
-  readonly spotCostUsd: number;
-  readonly onDemandCostUsd: number;
-  /** Work retained at the horizon (completed work plus unfinished progress), hours. */
-  readonly workHours: number;
-  /** totalCostUsd / workHours, $/work-hour; undefined when no work was done. */
-  readonly costPerWorkHour: number | undefined;
-  readonly tasksTotal: number;
-  readonly tasksCompleted: number;
-  readonly deadlineMisses: number;
-  readonly preemptions: number;
-  readonly checkpointsFull: number;
-  readonly checkpointsPartial: number;
-  readonly restarts: number;
-  /** Progress lost to preemptions, work-hours. */
-  readonly progressLostHours: number;
-  readonly migrations: number;
-  /** Mean downtime of displaced tasks, seconds; undefined when none resumed. */
-  readonly migrationDowntimeMeanSeconds: number | undefined;
-  /** Jobs put back in the policy's hands after losing their instance (RECOVERING entries). */
-  readonly recoveries: number;
-  /** Instances launched (granted). */
-  readonly instancesLaunched: number;
-  /** Completion-time quantiles, hours. */
-  readonly completionP50Hours: number | undefined;
-}
-
 /** The metrics both summaries have, in print order. */
-export const COMPARED: readonly (keyof LiveSummary & keyof RunResult)[] = [
+export const COMPARED = [
   'totalCostUsd',
   'spotCostUsd',
   'onDemandCostUsd',
@@ -56,7 +26,18 @@ export const COMPARED: readonly (keyof LiveSummary & keyof RunResult)[] = [
   'migrations',
   'migrationDowntimeMeanSeconds',
   'completionP50Hours',
-];
+] as const satisfies readonly (keyof RunResult)[];
+
+/**
+ * The summary metrics of a live run: RunResult's {@link COMPARED} fields (same names, units and
+ * meanings; cost is what the cloud billed up to the horizon), and what only live mode counts.
+ */
+export type LiveSummary = Pick<RunResult, (typeof COMPARED)[number]> & {
+  /** Jobs put back in the policy's hands after losing their instance (RECOVERING entries). */
+  readonly recoveries: number;
+  /** Instances launched (granted). */
+  readonly instancesLaunched: number;
+};
 
 /** The summary of `o`'s run, at the horizon, with the cloud's bill up to then. */
 export function summarize(o: Orchestrator, bill: LedgerCost): LiveSummary {
