@@ -140,17 +140,7 @@ async function drive(
   afterFirstRead: () => void,
 ): Promise<void> {
   const horizon = o.horizonSeconds;
-  let seen = Number(store.getMeta(CLOUD_EVENT_SEQ) ?? 0);
-  const read = async (): Promise<void> => {
-    for (const e of await cloud.eventsAfter(seen)) {
-      o.cloudEvent(e);
-      seen = e.seq;
-    }
-  };
-  await read();
-  // After the events read now (their own time, at the latest now), instances gone from the
-  // cloud without a termination event have vanished.
-  o.engine.schedule(0, afterFirstRead, 'settle vanished instances', P_STATE + 1);
+  const read = await startReading(o, cloud, store, afterFirstRead);
   for (;;) {
     const tE = o.engine.nextEventTime;
     const tC = (await cloud.nextEventAt()) ?? Number.POSITIVE_INFINITY;
@@ -161,11 +151,7 @@ async function drive(
       continue;
     }
     if (tE > (await cloud.now())) await cloud.advanceTo(tE);
-    step(o, store);
-    for (let job = o.work.shift(); job; job = o.work.shift()) {
-      await job();
-      o.saveTallies();
-    }
+    await step(o, store);
     await read();
   }
 }
@@ -184,9 +170,39 @@ async function driveScaled(
   pollMs: number,
 ): Promise<void> {
   const horizon = o.horizonSeconds;
+  const catchUp = () => {
+    if (cloud instanceof EmulatedCloud) cloud.advanceToNow(cloud.clock.now());
+  };
+  catchUp();
+  const read = await startReading(o, cloud, store, afterFirstRead);
+  for (;;) {
+    const now = await cloud.now();
+    if (now > horizon && o.engine.nextEventTime > horizon) break;
+    catchUp();
+    await read();
+    while (o.engine.nextEventTime <= Math.min(now, horizon)) {
+      await step(o, store);
+      catchUp();
+      await read();
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/**
+ * Reads the cloud's event log from the first event this store has not handled, hands the
+ * events to the orchestrator, and returns the function that reads the next ones. After the
+ * events read now (their own time, at the latest now), instances gone from the cloud without a
+ * termination event have vanished: `afterFirstRead` settles them.
+ */
+async function startReading(
+  o: Orchestrator,
+  cloud: CloudDriver,
+  store: LiveStore,
+  afterFirstRead: () => void,
+): Promise<() => Promise<void>> {
   let seen = Number(store.getMeta(CLOUD_EVENT_SEQ) ?? 0);
   const read = async (): Promise<void> => {
-    if (cloud instanceof EmulatedCloud) cloud.advanceToNow(cloud.clock.now());
     for (const e of await cloud.eventsAfter(seen)) {
       o.cloudEvent(e);
       seen = e.seq;
@@ -194,28 +210,22 @@ async function driveScaled(
   };
   await read();
   o.engine.schedule(0, afterFirstRead, 'settle vanished instances', P_STATE + 1);
-  for (;;) {
-    const now = await cloud.now();
-    if (now > horizon && o.engine.nextEventTime > horizon) break;
-    await read();
-    while (o.engine.nextEventTime <= Math.min(now, horizon)) {
-      step(o, store);
-      for (let job = o.work.shift(); job; job = o.work.shift()) {
-        await job();
-        o.saveTallies();
-      }
-      await read();
-    }
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
+  return read;
 }
 
-/** Fires the orchestrator's next timer; its store writes and the tallies as one transaction. */
-function step(o: Orchestrator, store: LiveStore): void {
+/**
+ * Fires the orchestrator's next timer — its store writes and the tallies as one transaction —
+ * then the cloud work it queued, in order, saving the tallies after each.
+ */
+async function step(o: Orchestrator, store: LiveStore): Promise<void> {
   store.transaction(() => {
     o.engine.step();
     o.saveTallies();
   });
+  for (let job = o.work.shift(); job; job = o.work.shift()) {
+    await job();
+    o.saveTallies();
+  }
 }
 
 /** At the end of the run, nothing is left running: every live instance is released. */
