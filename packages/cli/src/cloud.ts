@@ -8,10 +8,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { InputError, loadScenario } from '@synkti/bench';
 import {
+  type AgentHost,
   EmulatedCloud,
   HttpCloud,
+  InProcessAgents,
+  ProcessAgents,
   ScaledClock,
   startCloudServer,
   VirtualClock,
@@ -28,6 +32,46 @@ interface CloudFile {
   readonly pid: number;
 }
 
+/** Who runs an emulated cloud's instances (orchestrator agent-host.ts). */
+export const AGENT_KINDS = ['process', 'in-process', 'none'] as const;
+export type AgentKind = (typeof AGENT_KINDS)[number];
+
+/**
+ * Who runs the instances when `--agents` is not given: on the scaled clock an agent process per
+ * instance (live.md: an instance is a real process); on the virtual clock agents sharing the
+ * cloud's process, since a virtual run launches its instances in a burst of CPU time and an
+ * agent process takes about 1.5 s of wall time to start (Node.js, tsx and Fastify).
+ */
+export function defaultAgentKind(scaled: boolean): AgentKind {
+  return scaled ? 'process' : 'in-process';
+}
+
+/** Checks an `--agents` value. @throws InputError */
+export function checkAgentKind(value: string): AgentKind {
+  if (!(AGENT_KINDS as readonly string[]).includes(value)) {
+    throw new InputError(
+      `--agents: expected ${AGENT_KINDS.join(', ')}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value as AgentKind;
+}
+
+/** The argv that runs `synkti agent` as this process runs synkti (node, its flags, the entry). */
+export function agentCommand(): string[] {
+  const here = fileURLToPath(import.meta.url);
+  const entry = path.join(path.dirname(here), `main${path.extname(here)}`);
+  return [process.execPath, ...process.execArgv, entry, 'agent'];
+}
+
+/** The agent host of `kind`, its instances' directories under `dir`; none for `none`. */
+export function agentHost(kind: AgentKind, dir: string): AgentHost | undefined {
+  if (kind === 'none') return undefined;
+  const agentsDir = path.join(dir, 'agents');
+  return kind === 'process'
+    ? new ProcessAgents(agentsDir, agentCommand())
+    : new InProcessAgents(agentsDir);
+}
+
 /** Starts the cloud; resolves once it serves, with a stop function. */
 export async function startCloudCommand(o: {
   readonly scenario: string;
@@ -37,7 +81,10 @@ export async function startCloudCommand(o: {
   readonly tracesDir: string | undefined;
   /** Simulated seconds per wall second of a scaled clock; undefined: the virtual clock. */
   readonly speed?: number | undefined;
+  /** Who runs the instances (default {@link defaultAgentKind}). */
+  readonly agents?: string | undefined;
 }): Promise<{ url: string; stop: () => Promise<void> }> {
+  const agentKind = checkAgentKind(o.agents ?? defaultAgentKind(o.speed !== undefined));
   const loaded = loadScenario(o.scenario, o.tracesDir ? { tracesDir: o.tracesDir } : {});
   const scenario = (loaded.points[0] as { scenario: Scenario }).scenario;
   const seed =
@@ -47,7 +94,12 @@ export async function startCloudCommand(o: {
     o.speed === undefined ? new VirtualClock() : new ScaledClock(o.speed, { paused: true });
   const cloud = new EmulatedCloud(scenario, seed, clock);
   const secret = randomBytes(32).toString('hex');
-  const server = await startCloudServer(cloud, { secret, port: o.port });
+  const agents = agentHost(agentKind, o.dir);
+  const server = await startCloudServer(cloud, {
+    secret,
+    port: o.port,
+    ...(agents ? { agents } : {}),
+  });
   // On the scaled clock the cloud moves itself: what falls due happens within 10 ms of wall time.
   const ticker =
     o.speed === undefined ? undefined : setInterval(() => cloud.advanceToNow(clock.now()), 10);

@@ -25,7 +25,7 @@ import {
   type Scenario,
   simulate,
 } from '@synkti/sim-core';
-import { cloudAt } from './cloud.js';
+import { type AgentKind, agentHost, checkAgentKind, cloudAt, defaultAgentKind } from './cloud.js';
 
 /** The options of `synkti live`, as parsed. */
 export interface LiveOptions {
@@ -43,6 +43,12 @@ export interface LiveOptions {
   readonly cloud: string | undefined;
   /** User policy modules (as the bench's --policy-module). */
   readonly policyModules: readonly string[];
+  /** Who runs the in-process cloud's instances (agent kinds of cloud.ts; default by clock). */
+  readonly agents?: string | undefined;
+  /** The command every job runs (argv); none: synthetic tasks. */
+  readonly workloadCommand?: readonly string[] | undefined;
+  /** Retries of a job whose command exits non-zero. */
+  readonly taskRetries?: number | undefined;
 }
 
 /** A live run, fully specified and checked. */
@@ -54,6 +60,7 @@ interface LivePlan {
   readonly migration: MigrationPlanner;
   readonly seed: string | number;
   readonly stateDir: string;
+  readonly agents: AgentKind;
 }
 
 /** Checks the options and loads the scenario. @throws InputError (exit 2). */
@@ -71,6 +78,28 @@ export function planLive(o: LiveOptions): LivePlan {
     throw new InputError(
       '--speed: a cloud process (--cloud) has its own clock; give --speed to synkti cloud',
     );
+  }
+  if (o.cloud !== undefined && o.agents !== undefined) {
+    throw new InputError(
+      '--agents: a cloud process (--cloud) runs its own; give --agents to synkti cloud',
+    );
+  }
+  const agents = checkAgentKind(o.agents ?? defaultAgentKind(o.clock === 'scaled'));
+  if (o.workloadCommand !== undefined) {
+    if (o.workloadCommand.length === 0) {
+      throw new InputError(
+        '--workload-command: expected the command after --, e.g. -- node train.js',
+      );
+    }
+    if (o.clock !== 'scaled') {
+      throw new InputError('--workload-command: a command runs in wall time; add --clock scaled');
+    }
+    if (o.cloud === undefined && agents === 'none') {
+      throw new InputError('--workload-command: commands run on agents; not with --agents none');
+    }
+  }
+  if (o.taskRetries !== undefined && !(Number.isInteger(o.taskRetries) && o.taskRetries >= 0)) {
+    throw new InputError(`--task-retries: expected an integer ≥ 0, got ${o.taskRetries}`);
   }
   if (!(MIGRATION_PLANNERS as readonly string[]).includes(o.migration)) {
     throw new InputError(
@@ -112,6 +141,7 @@ export function planLive(o: LiveOptions): LivePlan {
     migration: o.migration as MigrationPlanner,
     seed,
     stateDir,
+    agents,
   };
 }
 
@@ -124,6 +154,7 @@ export async function runLiveCommand(o: LiveOptions): Promise<string> {
   await importPolicyModules(o.policyModules);
   const plan = planLive(o);
   const cloud = o.cloud === undefined ? undefined : cloudAt(o.cloud);
+  const agents = cloud ? undefined : agentHost(plan.agents, plan.stateDir);
   const started = performance.now();
   let live: LiveRun;
   try {
@@ -135,6 +166,9 @@ export async function runLiveCommand(o: LiveOptions): Promise<string> {
       stateDir: plan.stateDir,
       ...(cloud ? { cloud } : {}),
       ...(o.clock === 'scaled' ? { clock: { speed: o.speed ?? DEFAULT_SPEED } } : {}),
+      ...(agents ? { agents } : {}),
+      ...(o.workloadCommand ? { workloadCommand: o.workloadCommand } : {}),
+      ...(o.taskRetries !== undefined ? { taskRetries: o.taskRetries } : {}),
     });
   } catch (error) {
     if (error instanceof StoreMismatchError) throw new InputError(`--state-dir ${error.message}`);

@@ -4,14 +4,14 @@
  * before anything ran (the message names the file, the field, what was expected and found).
  */
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '@synkti/bench';
-import { Agent } from '@synkti/orchestrator';
+import { AGENT_FILE, AGENT_SECRET_ENV, Agent } from '@synkti/orchestrator';
 import { MIGRATION_PLANNERS } from '@synkti/sim-core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { CLOUD_FILE, startCloudCommand } from './cloud.js';
+import { AGENT_KINDS, CLOUD_FILE, startCloudCommand } from './cloud.js';
 import { runLiveCommand } from './live.js';
 
 /** The synkti version: @synkti/cli's package version. */
@@ -28,6 +28,7 @@ export async function main(args: readonly string[]): Promise<number> {
   let out = '';
   try {
     await yargs([...args])
+      .parserConfiguration({ 'populate--': true })
       .scriptName('synkti')
       .version(version())
       .command(
@@ -73,9 +74,31 @@ export async function main(args: readonly string[]): Promise<number> {
             .option('cloud', {
               type: 'string',
               describe: 'directory of a cloud started by synkti cloud (resumes a killed run)',
+            })
+            .option('agents', {
+              type: 'string',
+              describe: `who runs the instances: ${AGENT_KINDS.join(', ')} (default: process on the scaled clock, in-process on the virtual)`,
+            })
+            .option('workload-command', {
+              type: 'boolean',
+              default: false,
+              describe: 'every job runs the command given after -- (scaled clock)',
+            })
+            .option('task-retries', {
+              type: 'number',
+              describe: 'retries of a job whose command exits non-zero (default 2)',
             }),
         async (a) => {
+          const rest = ((a['--'] as unknown[] | undefined) ?? []).map(String);
+          if (!a.workloadCommand && rest.length > 0) {
+            throw new InputError(
+              `unexpected arguments after --: ${rest.join(' ')} (with --workload-command?)`,
+            );
+          }
           out = await runLiveCommand({
+            agents: a.agents,
+            workloadCommand: a.workloadCommand ? rest : undefined,
+            taskRetries: a.taskRetries,
             cloud: a.cloud,
             policyModules: a.policyModule,
             scenario: a.scenario as string,
@@ -116,9 +139,14 @@ export async function main(args: readonly string[]): Promise<number> {
               type: 'number',
               describe: 'run on the scaled clock at this speed (default: the virtual clock)',
             })
-            .option('traces-dir', { type: 'string', describe: 'spot trace directory' }),
+            .option('traces-dir', { type: 'string', describe: 'spot trace directory' })
+            .option('agents', {
+              type: 'string',
+              describe: `who runs the instances: ${AGENT_KINDS.join(', ')} (default: process with --speed, else in-process)`,
+            }),
         async (a) => {
           const { url, stop } = await startCloudCommand({
+            agents: a.agents,
             speed: a.speed,
             scenario: a.scenario as string,
             seed: a.seed,
@@ -147,7 +175,7 @@ export async function main(args: readonly string[]): Promise<number> {
             .option('dir', {
               type: 'string',
               demandOption: true,
-              describe: 'work directory; agent.json (URL, secret; mode 0600) is written there',
+              describe: `work directory; agent.json (URL, secret; mode 0600) is written there (the secret: $${AGENT_SECRET_ENV} if set, else a random one)`,
             })
             .option('port', {
               type: 'number',
@@ -160,19 +188,24 @@ export async function main(args: readonly string[]): Promise<number> {
               describe: 'IMDS polling, ms (≤ 250)',
             }),
         async (a) => {
+          const secret = process.env[AGENT_SECRET_ENV];
           const agent = new Agent({
             imdsUrl: a.imds,
             workDir: a.dir,
             port: a.port,
             pollMs: a.pollMs,
+            ...(secret ? { secret } : {}),
           });
           const url = await agent.start();
           mkdirSync(a.dir, { recursive: true, mode: 0o700 });
+          // Written whole, then renamed: whoever waits for the file never reads half of it.
+          const file = path.join(a.dir, AGENT_FILE);
           writeFileSync(
-            path.join(a.dir, 'agent.json'),
+            `${file}.tmp`,
             `${JSON.stringify({ url, secret: agent.secret, pid: process.pid })}\n`,
             { mode: 0o600 },
           );
+          renameSync(`${file}.tmp`, file);
           process.stdout.write(`agent serving at ${url}; agent.json in ${a.dir}\n`);
           await new Promise<void>((resolve) => {
             for (const signal of ['SIGTERM', 'SIGINT'] as const)

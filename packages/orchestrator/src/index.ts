@@ -11,12 +11,34 @@ export {
   MAX_CHECKPOINT_BYTES,
   MAX_POLL_MS,
 } from './agent/agent.js';
+export {
+  AGENT_TIMEOUT_MS,
+  AgentClient,
+  AgentRefusedError,
+  AgentUnreachableError,
+} from './agent/agent-client.js';
 export { ImdsClient, type InstanceAction } from './agent/imds-client.js';
+export {
+  readSyntheticCheckpoint,
+  SYNTHETIC_BYTES_PER_MB,
+  type SyntheticSpec,
+  syntheticFinishesAt,
+  syntheticProgressAt,
+  writeSyntheticCheckpoint,
+} from './agent/synthetic.js';
 export { type Clock, DEFAULT_SPEED, ScaledClock, VirtualClock } from './clock.js';
+export {
+  AGENT_FILE,
+  AGENT_SECRET_ENV,
+  type AgentHost,
+  InProcessAgents,
+  ProcessAgents,
+} from './cloud/agent-host.js';
 export { type CloudServer, startCloudServer } from './cloud/cloud-server.js';
 export { EmulatedCloud, type LedgerCost, type LedgerEntry } from './cloud/emulated-cloud.js';
 export { HttpCloud, type ServedLedgerEntry } from './cloud/http-cloud.js';
 export {
+  type AgentEndpoint,
   CapacityError,
   type CloudDriver,
   CloudError,
@@ -31,6 +53,12 @@ export {
   type SpotMarketSnapshot,
   TransientCloudError,
 } from './cloud/provider.js';
+export {
+  AgentDisagreementError,
+  AgentWork,
+  DEFAULT_TASK_RETRIES,
+  UNANSWERED_LIMIT,
+} from './core/agents.js';
 export { Orchestrator, type OrchestratorOptions } from './core/orchestrator.js';
 export { COMPARED, type LiveSummary, summarize } from './core/summary.js';
 export {

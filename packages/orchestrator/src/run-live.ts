@@ -11,16 +11,22 @@
  * first cloud event it had not handled.
  */
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
 import {
   type MigrationPlanner,
+  type ResolvedScenario,
+  type ResolvedTask,
   resolveScenario,
   resolveWorkload,
   type Scenario,
   type SchedulingPolicy,
 } from '@synkti/sim-core';
 import { ScaledClock, VirtualClock } from './clock.js';
+import type { AgentHost } from './cloud/agent-host.js';
+import { startCloudServer } from './cloud/cloud-server.js';
 import { EmulatedCloud } from './cloud/emulated-cloud.js';
+import { HttpCloud } from './cloud/http-cloud.js';
 import type { CloudDriver, CloudProvider } from './cloud/provider.js';
 import {
   CLOUD_EVENT_SEQ,
@@ -54,6 +60,16 @@ export interface RunLiveOptions {
   readonly pollMs?: number;
   /** See {@link OrchestratorOptions.onResponded}. */
   readonly onResponded?: (instanceId: string, dueSeconds: number) => void;
+  /**
+   * The in-process cloud's agents (cloud/agent-host.ts): it is then served over HTTP on
+   * loopback, each instance with its agent, and driven through that. Default: no agents (the
+   * orchestrator keeps synthetic tasks' progress itself). A cloud process has its own.
+   */
+  readonly agents?: AgentHost;
+  /** See {@link OrchestratorOptions.workloadCommand} (needs agents and the scaled clock). */
+  readonly workloadCommand?: readonly string[];
+  /** See {@link OrchestratorOptions.taskRetries}. */
+  readonly taskRetries?: number;
 }
 
 /** A cloud the driver can read a ledger from. */
@@ -91,14 +107,62 @@ export class StoreMismatchError extends Error {
 export async function runLive(options: RunLiveOptions): Promise<LiveRun> {
   const scenario = resolveScenario(options.scenario);
   const tasks = resolveWorkload(options.scenario.workload, options.seed);
+  const { cloud, close } = await openCloud(options);
+  try {
+    return await runOn(options, scenario, tasks, cloud);
+  } finally {
+    await close();
+  }
+}
+
+/** The run's cloud: the given one, or an emulated one in this process (served, with agents). */
+async function openCloud(
+  options: RunLiveOptions,
+): Promise<{ cloud: LedgerCloud; close: () => Promise<void> }> {
+  if (options.cloud) return { cloud: options.cloud as LedgerCloud, close: async () => {} };
   const clock = options.clock ?? 'virtual';
-  const cloud: LedgerCloud =
-    (options.cloud as LedgerCloud | undefined) ??
-    new EmulatedCloud(
-      options.scenario,
-      options.seed,
-      clock === 'virtual' ? new VirtualClock() : new ScaledClock(clock.speed),
+  if (options.agents === undefined) {
+    const scaled = clock === 'virtual' ? new VirtualClock() : new ScaledClock(clock.speed);
+    return {
+      cloud: new EmulatedCloud(options.scenario, options.seed, scaled),
+      close: async () => {},
+    };
+  }
+  // Served, a scaled clock waits for the orchestrator's first look (as synkti cloud's does).
+  const emulated = new EmulatedCloud(
+    options.scenario,
+    options.seed,
+    clock === 'virtual' ? new VirtualClock() : new ScaledClock(clock.speed, { paused: true }),
+  );
+  const secret = randomBytes(32).toString('hex');
+  const server = await startCloudServer(emulated, { secret, agents: options.agents });
+  // A scaled clock moves itself: what falls due happens within 10 ms of wall time.
+  const ticker =
+    clock === 'virtual'
+      ? undefined
+      : setInterval(() => emulated.advanceToNow(emulated.clock.now()), 10);
+  const http = new HttpCloud(server.url, secret);
+  await http.now(); // learns the clock's kind
+  return {
+    cloud: http,
+    close: async () => {
+      if (ticker) clearInterval(ticker);
+      await server.close();
+    },
+  };
+}
+
+async function runOn(
+  options: RunLiveOptions,
+  scenario: ResolvedScenario,
+  tasks: readonly ResolvedTask[],
+  cloud: LedgerCloud,
+): Promise<LiveRun> {
+  if (options.workloadCommand !== undefined && cloud.clockKind === 'virtual') {
+    throw new RangeError(
+      'workloadCommand: a command runs in wall time; it needs the scaled clock, not the virtual one',
     );
+  }
   const store = new LiveStore(options.stateDir);
   const key = runKey(options);
   const stored = store.getMeta('run');
@@ -118,6 +182,9 @@ export async function runLive(options: RunLiveOptions): Promise<LiveRun> {
     runId: `run-${String(options.seed)}`,
     startSeconds: await cloud.now(),
     ...(options.onResponded ? { onResponded: options.onResponded } : {}),
+    ...(options.workloadCommand ? { workloadCommand: options.workloadCommand } : {}),
+    ...(options.taskRetries !== undefined ? { taskRetries: options.taskRetries } : {}),
+    checkpointDir: path.join(options.stateDir, 'checkpoints'),
   });
   o.start();
   let vanished: string[] = [];
@@ -128,6 +195,7 @@ export async function runLive(options: RunLiveOptions): Promise<LiveRun> {
   };
   if (cloud.clockKind === 'virtual') await drive(o, cloud, store, settle);
   else await driveScaled(o, cloud, store, settle, options.pollMs ?? 20);
+  await o.agents.settle();
   const summary = summarize(o, await cloud.ledgerCostUsd(scenario.horizonSeconds));
   await release(o);
   return { summary, orchestrator: o, store, resumed };
@@ -180,6 +248,7 @@ async function driveScaled(
     if (now > horizon && o.engine.nextEventTime > horizon) break;
     catchUp();
     await read();
+    await o.agents.watch();
     while (o.engine.nextEventTime <= Math.min(now, horizon)) {
       await step(o, store);
       catchUp();

@@ -18,6 +18,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ImdsClient, type InstanceAction } from './imds-client.js';
+import {
+  checkSyntheticSpec,
+  readSyntheticCheckpoint,
+  type SyntheticSpec,
+  syntheticFinishesAt,
+  syntheticProgressAt,
+  writeSyntheticCheckpoint,
+} from './synthetic.js';
 
 /** Longest IMDS polling interval live.md allows, wall milliseconds. */
 export const MAX_POLL_MS = 250;
@@ -27,7 +35,8 @@ export const MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024;
 /** A task on this agent, as its status reports it. */
 export interface AgentTask {
   readonly id: string;
-  state: 'running' | 'exited';
+  /** `stopped`: the orchestrator stopped it (moved elsewhere, or done). */
+  state: 'running' | 'exited' | 'stopped';
   /** Exit status once exited (null when a signal ended it). */
   exitCode: number | null;
   signal: string | null;
@@ -35,9 +44,15 @@ export interface AgentTask {
   progressSeconds: number;
   /** The last `SYNKTI_CHECKPOINT` file. */
   lastCheckpoint: string | null;
+  /** Checkpoints it has reported so far. */
+  checkpoints: number;
   /** The `SYNKTI_RESULT` line, if it printed one. */
   result: string | null;
   readonly checkpointDir: string;
+  /** A synthetic task's spec, its start progress taken from its checkpoint when it resumed. */
+  readonly synthetic: SyntheticSpec | null;
+  /** A synthetic task: when its work is done, the cloud's seconds. */
+  readonly finishesAt: number | null;
 }
 
 /** What an agent reports. */
@@ -48,6 +63,18 @@ export interface AgentStatus {
   /** When the agent saw it, wall ms since the epoch. */
   readonly noticedAtMs: number | null;
   readonly tasks: readonly AgentTask[];
+}
+
+/** A task and what the agent keeps of it. */
+interface TaskEntry {
+  readonly record: AgentTask;
+  readonly child: ChildProcess | undefined;
+  /** Its start request (a repeated start returns the task). */
+  readonly request: string;
+  /** Whether it has said a `SYNKTI_` line yet (and so can take a signal). */
+  spoken: boolean;
+  /** A signal waiting for it to speak. */
+  signalDue: boolean;
 }
 
 /** Options of an agent. */
@@ -67,7 +94,7 @@ export interface AgentOptions {
 export class Agent {
   readonly secret: string;
   readonly #imds: ImdsClient;
-  readonly #tasks = new Map<string, { record: AgentTask; child: ChildProcess }>();
+  readonly #tasks = new Map<string, TaskEntry>();
   #notice: InstanceAction | null = null;
   #noticedAtMs: number | null = null;
   #instanceId: string | null = null;
@@ -96,21 +123,21 @@ export class Agent {
 
   /**
    * Starts a task. `argv[0]` is run with the rest as its arguments (no shell).
-   * @throws RangeError on an empty argv or a task id already running here.
+   * @throws RangeError on an empty argv, or a task id already running another request here.
    */
-  startTask(id: string, argv: readonly string[], resumeFrom?: string): AgentTask {
+  startTask(
+    id: string,
+    argv: readonly string[],
+    resumeFrom?: string,
+    startSeconds?: number,
+  ): AgentTask {
     if (argv.length === 0 || argv.some((a) => typeof a !== 'string')) {
       throw new RangeError('argv: expected a non-empty list of strings');
     }
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(id)) {
-      throw new RangeError(
-        `task id: expected 1-100 letters, digits, ".", "_" or "-", got ${JSON.stringify(id)}`,
-      );
-    }
-    if (this.#tasks.get(id)?.record.state === 'running')
-      throw new RangeError(`task ${id}: already running`);
-    const checkpointDir = path.join(this.options.workDir, 'tasks', id);
-    mkdirSync(checkpointDir, { recursive: true });
+    const request = JSON.stringify({ argv, startSeconds });
+    const again = this.#again(id, request);
+    if (again) return again;
+    const checkpointDir = this.#prepare(id);
     const child = spawn(argv[0] as string, argv.slice(1), {
       env: {
         ...process.env,
@@ -127,13 +154,21 @@ export class Agent {
       signal: null,
       progressSeconds: 0,
       lastCheckpoint: null,
+      checkpoints: 0,
       result: null,
       checkpointDir,
+      synthetic: null,
+      finishesAt: null,
     };
+    const entry: TaskEntry = { record, child, request, spoken: false, signalDue: false };
     let rest = '';
     child.stdout?.on('data', (d) => {
       const lines = (rest + String(d)).split('\n');
       rest = lines.pop() as string;
+      if (!entry.spoken && lines.some((l) => l.startsWith('SYNKTI_'))) {
+        entry.spoken = true;
+        if (entry.signalDue) this.#signal(entry);
+      }
       for (const line of lines) {
         const [key, value] = [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)];
         if (key === 'SYNKTI_PROGRESS' && Number.isFinite(Number(value))) {
@@ -143,14 +178,122 @@ export class Agent {
       }
     });
     child.on('exit', (code, signal) => {
+      if (record.state === 'stopped') return;
       record.state = 'exited';
       record.exitCode = code;
       record.signal = signal;
     });
-    this.#tasks.set(id, { record, child });
+    this.#tasks.set(id, entry);
     // A task started after the notice learns of it at once.
-    if (this.#notice !== null) this.#tell(record, child);
+    if (this.#notice !== null) this.#tell(entry);
     return { ...record };
+  }
+
+  /**
+   * A start with the same request as the task's last one here (the same command or spec and
+   * start time) returns it, running or exited: an orchestrator restarted after a crash asks
+   * again, and a task must not run twice. Another request for a running task is refused.
+   */
+  #again(id: string, request: string): AgentTask | undefined {
+    const t = this.#tasks.get(id);
+    if (t === undefined || t.record.state === 'stopped') return undefined;
+    if (t.request === request) return { ...t.record };
+    if (t.record.state === 'running') {
+      throw new RangeError(`task ${id}: already running another request`);
+    }
+    return undefined;
+  }
+
+  #prepare(id: string): string {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(id)) {
+      throw new RangeError(
+        `task id: expected 1-100 letters, digits, ".", "_" or "-", got ${JSON.stringify(id)}`,
+      );
+    }
+    if (this.#tasks.get(id)?.record.state === 'running')
+      throw new RangeError(`task ${id}: already running`);
+    const checkpointDir = path.join(this.options.workDir, 'tasks', id);
+    mkdirSync(checkpointDir, { recursive: true });
+    return checkpointDir;
+  }
+
+  /**
+   * Starts a synthetic task (synthetic.ts); resumed from `resumeFrom`, its progress is the
+   * checkpoint's. @throws RangeError on a bad spec, id or checkpoint.
+   */
+  startSynthetic(id: string, spec: unknown, resumeFrom?: string): AgentTask {
+    const checked = checkSyntheticSpec(spec);
+    const request = JSON.stringify({ synthetic: checked });
+    const again = this.#again(id, request);
+    if (again) return again;
+    const checkpointDir = this.#prepare(id);
+    const synthetic: SyntheticSpec = resumeFrom
+      ? { ...checked, baseProgressSeconds: readSyntheticCheckpoint(resumeFrom, id) }
+      : checked;
+    const record: AgentTask = {
+      id,
+      state: 'running',
+      exitCode: null,
+      signal: null,
+      progressSeconds: synthetic.baseProgressSeconds,
+      lastCheckpoint: null,
+      checkpoints: 0,
+      result: null,
+      checkpointDir,
+      synthetic,
+      finishesAt: syntheticFinishesAt(synthetic),
+    };
+    this.#tasks.set(id, { record, child: undefined, request, spoken: true, signalDue: false });
+    return { ...record };
+  }
+
+  /**
+   * Checkpoints synthetic task `id` at `atSeconds` (the cloud's), keeping `progressSeconds` —
+   * the plan's, at most what the task has made by then. Returns the file.
+   */
+  checkpointSynthetic(id: string, atSeconds: number, progressSeconds: number): string {
+    const record = this.#tasks.get(id)?.record;
+    if (record?.synthetic == null) throw new RangeError(`task ${id}: no synthetic task here`);
+    const made = syntheticProgressAt(record.synthetic, atSeconds);
+    if (!(progressSeconds <= made * (1 + 1e-12) + 1e-9)) {
+      throw new RangeError(
+        `task ${id}: cannot keep ${progressSeconds} work-seconds at ${atSeconds} s; it has made ${made}`,
+      );
+    }
+    const file = path.join(record.checkpointDir, 'checkpoint.bin');
+    writeSyntheticCheckpoint(file, id, progressSeconds, record.synthetic.stateMb);
+    record.progressSeconds = progressSeconds;
+    record.lastCheckpoint = file;
+    record.checkpoints++;
+    return file;
+  }
+
+  /**
+   * Has command task `id` checkpoint now (SIGUSR1) and waits, at most `timeoutMs` of wall time,
+   * for its `SYNKTI_CHECKPOINT`; returns the file. A task that has exited returns its last one.
+   * @throws RangeError when there is no such task or it made no checkpoint in time.
+   */
+  async checkpointCommand(id: string, timeoutMs = 30_000): Promise<string> {
+    const t = this.#tasks.get(id);
+    if (t?.child === undefined) throw new RangeError(`task ${id}: no command task here`);
+    const before = t.record.checkpoints;
+    this.#signal(t);
+    for (let waited = 0; waited < timeoutMs; waited += 20) {
+      if (t.record.checkpoints > before || t.record.state !== 'running') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    if (t.record.lastCheckpoint === null) {
+      throw new RangeError(`task ${id}: no checkpoint within ${timeoutMs} ms`);
+    }
+    return t.record.lastCheckpoint;
+  }
+
+  /** Stops task `id` (moved elsewhere, or done); a no-op for one not running. */
+  stopTask(id: string): void {
+    const t = this.#tasks.get(id);
+    if (t === undefined || t.record.state !== 'running') return;
+    t.record.state = 'stopped';
+    t.child?.kill('SIGKILL');
   }
 
   /** Stores a checkpoint received for `id`; returns its path (the task's SYNKTI_RESUME_FROM). */
@@ -162,13 +305,29 @@ export class Agent {
     return file;
   }
 
-  #tell(record: AgentTask, child: ChildProcess): void {
-    if (this.#notice === null || record.state !== 'running') return;
+  #tell(entry: TaskEntry): void {
+    const { record } = entry;
+    if (this.#notice === null || record.state !== 'running' || entry.child === undefined) return;
     writeFileSync(
       path.join(record.checkpointDir, 'SYNKTI_CHECKPOINT_DEADLINE'),
       `${this.#notice.time}\n`,
     );
-    child.kill('SIGUSR1');
+    this.#signal(entry);
+  }
+
+  /**
+   * Sends the task SIGUSR1 — once it has said its first `SYNKTI_` line: before that it may not
+   * have installed its handler, and a signal would be lost (Node.js, for one, would start its
+   * inspector instead). The deadline file is there for it either way.
+   */
+  #signal(entry: TaskEntry): void {
+    if (entry.record.state !== 'running') return;
+    if (!entry.spoken) {
+      entry.signalDue = true;
+      return;
+    }
+    entry.signalDue = false;
+    entry.child?.kill('SIGUSR1');
   }
 
   async #poll(): Promise<void> {
@@ -180,7 +339,7 @@ export class Agent {
       if (action !== undefined) {
         this.#notice = action;
         this.#noticedAtMs = Date.now();
-        for (const t of this.#tasks.values()) this.#tell(t.record, t.child);
+        for (const t of this.#tasks.values()) this.#tell(t);
       }
     } catch {
       // The metadata service is unreachable for a moment: poll again next time.
@@ -214,12 +373,38 @@ export class Agent {
     );
     app.get('/status', async () => this.status());
     app.post('/tasks', async (req, reply) => {
-      const body = req.body as { id?: unknown; argv?: unknown; resumeFrom?: unknown };
+      const body = req.body as {
+        id?: unknown;
+        argv?: unknown;
+        synthetic?: unknown;
+        resumeFrom?: unknown;
+        startSeconds?: unknown;
+      };
       if (typeof body?.id !== 'string') throw new RangeError('id: expected a string');
+      const resume = typeof body.resumeFrom === 'string' ? body.resumeFrom : undefined;
+      if (body.synthetic !== undefined) {
+        return reply.code(201).send(this.startSynthetic(body.id, body.synthetic, resume));
+      }
       if (!Array.isArray(body.argv))
         throw new RangeError('argv: expected a non-empty list of strings');
-      const resume = typeof body.resumeFrom === 'string' ? body.resumeFrom : undefined;
-      return reply.code(201).send(this.startTask(body.id, body.argv as string[], resume));
+      const start = typeof body.startSeconds === 'number' ? body.startSeconds : undefined;
+      return reply.code(201).send(this.startTask(body.id, body.argv as string[], resume, start));
+    });
+    app.post<{ Params: { id: string } }>('/tasks/:id/checkpoint', async (req) => {
+      const body = req.body as { atSeconds?: unknown; progressSeconds?: unknown } | undefined;
+      if (this.#tasks.get(req.params.id)?.child !== undefined) {
+        return { path: await this.checkpointCommand(req.params.id) };
+      }
+      if (typeof body?.atSeconds !== 'number' || typeof body.progressSeconds !== 'number') {
+        throw new RangeError('body: expected {atSeconds: number, progressSeconds: number}');
+      }
+      return {
+        path: this.checkpointSynthetic(req.params.id, body.atSeconds, body.progressSeconds),
+      };
+    });
+    app.delete<{ Params: { id: string } }>('/tasks/:id', async (req, reply) => {
+      this.stopTask(req.params.id);
+      return reply.code(204).send();
     });
     app.get<{ Params: { id: string } }>('/tasks/:id/checkpoint', async (req, reply) => {
       const file = this.#tasks.get(req.params.id)?.record.lastCheckpoint;
@@ -241,7 +426,8 @@ export class Agent {
   /** Stops polling and serving; kills the tasks (an instance going away). */
   async stop(): Promise<void> {
     if (this.#poller) clearInterval(this.#poller);
-    for (const t of this.#tasks.values()) if (t.record.state === 'running') t.child.kill('SIGKILL');
+    for (const t of this.#tasks.values())
+      if (t.record.state === 'running') t.child?.kill('SIGKILL');
     await this.#app?.close();
   }
 }

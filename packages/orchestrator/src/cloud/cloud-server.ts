@@ -9,9 +9,16 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ScaledClock } from '../clock.js';
+import type { AgentHost } from './agent-host.js';
 import type { EmulatedCloud } from './emulated-cloud.js';
 import { Imds } from './imds.js';
-import { CapacityError, type CloudLaunchRequest, PermanentCloudError } from './provider.js';
+import {
+  type AgentEndpoint,
+  CapacityError,
+  type CloudInstance,
+  type CloudLaunchRequest,
+  PermanentCloudError,
+} from './provider.js';
 
 /** A running cloud server. */
 export interface CloudServer {
@@ -34,6 +41,8 @@ export async function startCloudServer(
     readonly port?: number;
     /** Wall time of the cloud's time 0, ms since the epoch. Default: now. */
     readonly epochMs?: number;
+    /** Runs an agent per instance (agent-host.ts); none: instances run nothing. */
+    readonly agents?: AgentHost;
   },
 ): Promise<CloudServer> {
   const app: FastifyInstance = Fastify({ bodyLimit: 64 * 1024 });
@@ -57,17 +66,44 @@ export async function startCloudServer(
     return reply.code(500).send({ kind: 'transient', message: (error as Error).message });
   });
   imds.register(app);
+  const agents = options.agents;
+  const endpoints = new Map<string, AgentEndpoint | 'starting'>();
+  cloud.onEvent((e) => {
+    if (agents && e.kind === 'state' && e.state === 'terminated') void agents.stop(e.instanceId);
+  });
+  const described = (inst: CloudInstance): CloudInstance => {
+    const agent = endpoints.get(inst.id);
+    return { ...inst, imdsUrl: imds.urlFor(serverUrl, inst.id), ...(agent ? { agent } : {}) };
+  };
   app.post('/launch', async (req) => {
     const inst = cloud.launchNow(req.body as CloudLaunchRequest);
-    return { ...inst, imdsUrl: imds.urlFor(serverUrl, inst.id) };
+    if (agents && !endpoints.has(inst.id)) {
+      // An instance whose agent never serves failed to boot: it is not left running.
+      const failed = (error: unknown) => {
+        endpoints.delete(inst.id);
+        cloud.terminateNow(inst.id);
+        return new PermanentCloudError(`${inst.id} failed to boot: ${(error as Error).message}`);
+      };
+      const started = agents.start(inst.id, imds.urlFor(serverUrl, inst.id));
+      endpoints.set(inst.id, 'starting');
+      if (cloud.clockKind === 'virtual') {
+        // Time waits on the virtual clock: the launch returns with the agent serving.
+        endpoints.set(inst.id, await started.catch((e) => Promise.reject(failed(e))));
+      } else {
+        // On the scaled clock the agent starts as the instance boots, in the background.
+        started.then(
+          (endpoint) => endpoints.get(inst.id) === 'starting' && endpoints.set(inst.id, endpoint),
+          (e) => failed(e),
+        );
+      }
+    }
+    return described(inst);
   });
   app.post('/terminate', async (req, reply) => {
     cloud.terminateNow((req.body as { instanceId: string }).instanceId);
     return reply.code(204).send();
   });
-  app.get('/describe', async () =>
-    cloud.describeNow().map((i) => ({ ...i, imdsUrl: imds.urlFor(serverUrl, i.id) })),
-  );
+  app.get('/describe', async () => cloud.describeNow().map(described));
   app.get('/markets', async () => Object.fromEntries(cloud.marketsNow()));
   app.get('/clock', async () => {
     // A paused scaled clock starts when the orchestrator first asks the time.
@@ -103,5 +139,11 @@ export async function startCloudServer(
   });
   const url = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   serverUrl = url;
-  return { url, close: () => app.close() };
+  return {
+    url,
+    close: async () => {
+      await app.close();
+      await agents?.close();
+    },
+  };
 }

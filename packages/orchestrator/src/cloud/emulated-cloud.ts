@@ -250,8 +250,17 @@ export class EmulatedCloud implements CloudProvider, CloudDriver {
     return this.#log.length;
   }
 
+  /** Listeners told of every event as it is logged (the server stops an ended instance's agent). */
+  readonly #listeners: ((e: CloudEvent) => void)[] = [];
+
+  /** Calls `listener` with every event from now on, as it is logged. */
+  onEvent(listener: (e: CloudEvent) => void): void {
+    this.#listeners.push(listener);
+  }
+
   #emit(e: CloudEvent): void {
     this.#log.push(e);
+    for (const listener of this.#listeners) listener(e);
   }
 
   /** The ledger entry of instance `id`; undefined for an unknown id. */

@@ -40,6 +40,19 @@ export interface CloudInstance {
    * address; on the emulated cloud a loopback URL that carries the instance's secret.
    */
   readonly imdsUrl?: string;
+  /**
+   * The instance's agent (live.md: an instance is an agent process), once it serves: on EC2 the
+   * instance's address and the secret its user data carried; on the emulated cloud a loopback
+   * URL. `'starting'` while it starts (an emulated cloud on the scaled clock starts it in the
+   * background, as the instance boots). Absent when the cloud runs no agents.
+   */
+  readonly agent?: AgentEndpoint | 'starting';
+}
+
+/** Where an instance's agent answers, and the bearer secret it requires. */
+export interface AgentEndpoint {
+  readonly url: string;
+  readonly secret: string;
 }
 
 /** Something the cloud tells the orchestrator (as EventBridge would). */

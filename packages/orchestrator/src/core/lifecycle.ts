@@ -58,7 +58,9 @@ export class Lifecycle {
       store.transitionInstance(token, 'FAILED', reason, now);
       throw error;
     }
-    return this.adopt(token, launched.id, launched.launchedAt, launched.readyAt, 'launched');
+    const inst = this.adopt(token, launched.id, launched.launchedAt, launched.readyAt, 'launched');
+    inst.agent = launched.agent;
+    return inst;
   }
 
   /** Records a launched instance (its outcome) and makes it visible to the policy. */
@@ -240,24 +242,30 @@ export class Lifecycle {
     }
     this.setJob(task, 'RUNNING', `computing on ${inst.id}`);
     this.scheduleCompletion(task);
+    this.o.agents.started(task, inst);
   }
 
-  /** `task` (computing since `runningSince`) completes when its work is done, if in the horizon. */
+  /**
+   * `task` (computing since `runningSince`) completes when its work is done, if in the horizon.
+   * A job running a command completes when the command exits (core/agents.ts).
+   */
   scheduleCompletion(task: LiveTask): void {
+    if (this.o.agents.command) return;
     const done = task.completionTime(task.runningSince as number, task.speed);
     if (done > this.o.horizonSeconds) return;
     this.#completions.set(
       task,
       this.o.engine.scheduleAt(
         Math.max(done, this.o.now),
-        () => this.#complete(task),
+        () => this.complete(task),
         `complete ${task.id}`,
         P_STATE,
       ),
     );
   }
 
-  #complete(task: LiveTask): void {
+  /** `task`'s work is done: SUCCEEDED. */
+  complete(task: LiveTask): void {
     const inst = task.instance as LiveInstance;
     const now = this.o.now;
     this.#completions.delete(task);
@@ -268,6 +276,7 @@ export class Lifecycle {
     inst.detach(task);
     this.o.tallies.completionTimes.push(now - task.arrivalSeconds);
     this.setJob(task, 'SUCCEEDED', 'work done');
+    this.o.agents.completed(task, inst);
     if (inst.tasks.size === 0) this.scheduleIdle(inst);
     this.o.requestDecision();
   }
@@ -305,6 +314,7 @@ export class Lifecycle {
       for (const task of [...inst.tasks]) {
         if (!preempts(task, this.o)) continue;
         const wasComputing = this.detach(task, inst);
+        this.o.agents.leaves(task, inst, wasComputing ? task.baseProgress : 0);
         if (wasComputing || (!task.needsRestore && task.baseProgress > 0)) {
           task.stateReadyAt =
             Math.max(this.o.now, task.stateReadyAt) + task.stateMb / inst.type.networkMBps;
@@ -334,6 +344,8 @@ export class Lifecycle {
       preemptions: task.preemptions,
       displaced_at: task.displacedAt ?? null,
       completed_at: task.completedAt ?? null,
+      attempts: task.failures,
+      cause: task.cause ?? null,
     });
     task.jobState = to;
   }

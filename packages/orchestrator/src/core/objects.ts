@@ -19,6 +19,7 @@ import {
   type TaskStatus,
   type TaskView,
 } from '@synkti/sim-core';
+import type { AgentEndpoint } from '../cloud/provider.js';
 import type { JobState } from '../store/states.js';
 import type { JobRow } from '../store/store.js';
 
@@ -40,6 +41,10 @@ export class LiveTask implements TaskView {
   completedAt: number | undefined;
   /** Its state in the store (the job state machine). */
   jobState: JobState = 'PENDING';
+  /** Its attempts that ended in a non-zero exit (live mode with agents). */
+  failures = 0;
+  /** Why it FAILED, once it has. */
+  cause: string | undefined;
   /** When it starts computing on its instance (set while assigned). */
   startsAt: number | undefined;
   readonly #cycle: CheckpointCycle | undefined;
@@ -58,7 +63,8 @@ export class LiveTask implements TaskView {
       | 'deadline_seconds'
       | 'checkpoint_interval_seconds'
     >,
-    storageMBps: number,
+    /** Bandwidth of its periodic checkpoints to storage, MB/s. */
+    readonly storageMBps: number,
   ) {
     this.#cycle = checkpointCycle(
       row.checkpoint_interval_seconds ?? undefined,
@@ -139,6 +145,10 @@ export class LiveInstance implements InstanceView {
   endedAt: number | undefined;
   /** The cloud's id. */
   cloudId: string;
+  /** Its agent, when the cloud runs one on it. */
+  agent: AgentEndpoint | 'starting' | undefined;
+  /** Consecutive times its agent did not answer. */
+  unanswered = 0;
 
   constructor(
     /** The store's key: the launch's idempotency token. */

@@ -38,6 +38,7 @@ import {
   type SpotMarketSnapshot,
 } from '../cloud/provider.js';
 import type { LiveStore } from '../store/store.js';
+import { AgentWork } from './agents.js';
 import { Lifecycle } from './lifecycle.js';
 import { type LiveInstance, LiveTask } from './objects.js';
 import { detectNotice } from './preemption.js';
@@ -74,6 +75,15 @@ export interface OrchestratorOptions {
    * and the time the detection was due, seconds (for measurements: `npm run bench:live`).
    */
   readonly onResponded?: (instanceId: string, dueSeconds: number) => void;
+  /**
+   * The command every job runs on its instance's agent (an argv array); none: synthetic tasks
+   * (core/agents.ts). Only with agents, and only on a clock that moves with the wall.
+   */
+  readonly workloadCommand?: readonly string[];
+  /** Retries of a job whose command exits non-zero, before it is FAILED. Default 2. */
+  readonly taskRetries?: number;
+  /** Where jobs' checkpoints are kept between instances (with agents). */
+  readonly checkpointDir?: string;
 }
 
 /** Counts of what happened, for the summary (summary.ts). */
@@ -111,6 +121,8 @@ export class Orchestrator implements SimulationView {
     completionTimes: [],
   };
   readonly lifecycle: Lifecycle;
+  /** What goes through the instances' agents. */
+  readonly agents: AgentWork;
   /** Cloud work queued by handlers, awaited by the driver in order. */
   readonly work: (() => Promise<void>)[] = [];
   #decisionScheduled = false;
@@ -121,6 +133,7 @@ export class Orchestrator implements SimulationView {
   constructor(readonly options: OrchestratorOptions) {
     this.engine = new Engine(options.startSeconds ?? 0);
     this.lifecycle = new Lifecycle(this);
+    this.agents = new AgentWork(this);
   }
 
   /** Saves the tallies (with the step that changed them). */

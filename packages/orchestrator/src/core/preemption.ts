@@ -79,6 +79,11 @@ export function detectNotice(o: Orchestrator, inst: LiveInstance): void {
   for (const step of response.checkpoints) {
     const task = o.tasks.get(step.taskId) as LiveTask;
     const { plan } = step;
+    if (computing.has(task)) {
+      const kept = plan.outcome === 'restart' ? 0 : plan.keptProgressSeconds;
+      const to = step.destinationId === undefined ? undefined : o.byView.get(step.destinationId);
+      o.agents.leaves(task, inst, kept, to);
+    }
     if (plan.outcome === 'full') o.tallies.full++;
     else if (plan.outcome === 'partial') o.tallies.partial++;
     else o.tallies.restarts++;

@@ -51,6 +51,7 @@ export async function reconcile(o: Orchestrator, cloud: CloudProvider): Promise<
       await cloud.terminate(c.id);
     }
   }
+  o.agents.resumed(described);
   const alive = new Set(described.map((c) => c.id));
   return o.instances
     .filter((i) => i.endedAt === undefined && !alive.has(i.cloudId))

@@ -45,7 +45,7 @@ export function summarize(o: Orchestrator, bill: LedgerCost): LiveSummary {
   const spot = bill.spotUsd;
   const onDemand = bill.onDemandUsd;
   const tasks = [...o.tasks.values()];
-  const completed = tasks.filter((t) => t.status === 'completed');
+  const completed = tasks.filter((t) => t.jobState === 'SUCCEEDED');
   const misses = tasks.filter(
     (t) =>
       t.deadlineSeconds !== undefined &&

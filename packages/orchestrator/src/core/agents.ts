@@ -1,0 +1,345 @@
+/**
+ * The orchestrator's work through instance agents (live.md, "Instance agent and the task
+ * contract"), for instances the cloud runs an agent on:
+ *
+ * - **start**: when a job starts computing, its agent is given the task — the workload command
+ *   (an argv array) or, with none, a synthetic task whose progress the agent keeps
+ *   (agent/synthetic.ts) — resumed from the job's checkpoint when it has one;
+ * - **checkpoint and transfer** (the preemption response's plan, and a policy's move): the
+ *   source agent checkpoints the task (a synthetic one keeps exactly the plan's progress; a
+ *   command is signalled and its own checkpoint awaited), the checkpoint goes to the checkpoint
+ *   storage directory and, when the planner chose a destination, to the destination's agent;
+ *   the task is stopped on the source;
+ * - **watching** (scaled clock): every look, each instance computing a task is asked its
+ *   status. A command's exit is the job's end: 0 succeeds it; any other status is a failed
+ *   attempt, retried (from the start) while the job has retries left, then FAILED with the exit
+ *   status. An agent that does not answer twice in a row is an instance failure: the instance is
+ *   terminated and its jobs recovered from their last checkpoint.
+ *
+ * A synthetic task's completion time is the orchestrator's arithmetic (so that decisions happen
+ * at the instants `simulate` has them); the agent computes its own from what it was given and its
+ * checkpoint file, and the run stops with {@link AgentDisagreementError} if they differ.
+ * Synthetic checkpoints move on the run's order of work (deterministic on the virtual clock);
+ * a command's checkpoint is awaited in the background, and the job's next start waits for it.
+ */
+
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { AgentClient, AgentUnreachableError } from '../agent/agent-client.js';
+import { readSyntheticCheckpoint, type SyntheticSpec } from '../agent/synthetic.js';
+import type { AgentEndpoint, CloudInstance } from '../cloud/provider.js';
+import type { LiveInstance, LiveTask } from './objects.js';
+import { type Orchestrator, P_STATE } from './orchestrator.js';
+
+/** Attempts of a job whose command fails, by default: the first and two retries. */
+export const DEFAULT_TASK_RETRIES = 2;
+/** Wall milliseconds an agent may take to start; and between looks for it. */
+export const AGENT_START_MS = 30_000;
+const AGENT_WAIT_MS = 50;
+/** Consecutive unanswered status requests after which an instance counts as failed. */
+export const UNANSWERED_LIMIT = 2;
+
+/** An agent's synthetic task disagreed with the orchestrator: a bug, never papered over. */
+export class AgentDisagreementError extends Error {
+  constructor(taskId: string, expected: number, got: number | null) {
+    super(`task ${taskId}: the orchestrator has it done at ${expected} s, its agent at ${got} s`);
+    this.name = 'AgentDisagreementError';
+  }
+}
+
+/** See the file comment. */
+export class AgentWork {
+  /** Checkpoints in flight (a command's), by job: the job's next start waits for them. */
+  readonly #transfers = new Map<LiveTask, Promise<void>>();
+  /** A checkpoint already handed to an agent, by job. */
+  readonly #delivered = new Map<LiveTask, { readonly inst: LiveInstance; readonly path: string }>();
+
+  constructor(readonly o: Orchestrator) {}
+
+  /** The workload command, when tasks run one (else synthetic). */
+  get command(): readonly string[] | undefined {
+    return this.o.options.workloadCommand;
+  }
+
+  get retries(): number {
+    return this.o.options.taskRetries ?? DEFAULT_TASK_RETRIES;
+  }
+
+  /** Where a job's checkpoint is kept between instances. */
+  storageFile(task: LiveTask): string {
+    return path.join(this.o.options.checkpointDir ?? '.', `${task.id}.checkpoint`);
+  }
+
+  /**
+   * A client of `inst`'s agent. One still starting (a cloud on the scaled clock starts agents
+   * while the instance boots) is waited for through the cloud's `describe()`.
+   */
+  async #client(inst: LiveInstance): Promise<AgentClient> {
+    for (let waited = 0; inst.agent === 'starting'; waited += AGENT_WAIT_MS) {
+      if (waited > AGENT_START_MS) {
+        throw new AgentUnreachableError(inst.cloudId, new Error(`no agent after ${waited} ms`));
+      }
+      await new Promise((r) => setTimeout(r, AGENT_WAIT_MS));
+      const there = (await this.o.options.cloud.describe()).find((c) => c.id === inst.cloudId);
+      if (there === undefined) throw new AgentUnreachableError(inst.cloudId, new Error('ended'));
+      inst.agent = there.agent;
+    }
+    return new AgentClient(inst.agent as AgentEndpoint);
+  }
+
+  // ---- start ---------------------------------------------------------------------------------
+
+  /**
+   * `task` starts computing on `inst` at `at` (now, or when it did before a restart): its agent
+   * starts it (queued work; asked again, an agent returns the task it started).
+   */
+  started(task: LiveTask, inst: LiveInstance, at = this.o.now): void {
+    if (inst.agent === undefined) return;
+    const base = task.baseProgress;
+    const expected = task.completionTime(at, inst.type.speed);
+    const spec: SyntheticSpec = {
+      workSeconds: task.workSeconds,
+      baseProgressSeconds: base,
+      speed: inst.type.speed,
+      checkpointIntervalSeconds: task.row.checkpoint_interval_seconds,
+      stateMb: task.stateMb,
+      storageMBps: task.storageMBps,
+      startSeconds: at,
+    };
+    this.o.work.push(() =>
+      this.#tolerated(inst, async () => {
+        await this.#transfers.get(task);
+        const resumeFrom = base > 0 ? await this.#resumeFile(task, inst, base) : undefined;
+        const client = await this.#client(inst);
+        if (this.command) {
+          await client.startCommand(task.id, this.command, at, resumeFrom);
+          return;
+        }
+        const started = await client.startSynthetic(task.id, spec, resumeFrom);
+        if (started.finishesAt !== expected && expected <= this.o.horizonSeconds) {
+          throw new AgentDisagreementError(task.id, expected, started.finishesAt);
+        }
+      }),
+    );
+  }
+
+  /**
+   * Runs `call` to `inst`'s agent; an agent that does not answer is not an error here: on the
+   * scaled clock an instance may end between a decision and the call, and its end (the cloud's
+   * event, or {@link watch} finding the agent gone) recovers its jobs.
+   */
+  async #tolerated(inst: LiveInstance, call: () => Promise<void>): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      if (!(error instanceof AgentUnreachableError)) throw error;
+      this.o.options.store.note(this.o.now, inst.token, `agent unreachable: ${error.message}`);
+    }
+  }
+
+  /**
+   * The checkpoint `inst`'s agent resumes `task` from: one delivered to it, or the storage
+   * copy handed over now; undefined when there is none (a synthetic task's must keep `base`).
+   */
+  async #resumeFile(task: LiveTask, inst: LiveInstance, base: number): Promise<string | undefined> {
+    const delivered = this.#delivered.get(task);
+    this.#delivered.delete(task);
+    if (delivered?.inst === inst) return delivered.path;
+    const file = this.storageFile(task);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      return undefined; // no checkpoint kept (a synthetic task's periodic ones are modelled only)
+    }
+    if (!this.command && readSyntheticCheckpoint(file, task.id) !== base) return undefined;
+    return (await this.#client(inst)).putCheckpoint(task.id, bytes);
+  }
+
+  /** `task` completed on `inst` (the orchestrator's arithmetic): its agent lets it go. */
+  completed(task: LiveTask, inst: LiveInstance): void {
+    if (inst.agent === undefined || this.command) return;
+    this.o.work.push(async () => (await this.#client(inst)).stop(task.id));
+  }
+
+  /**
+   * After a restart: the agents' endpoints as the cloud describes them, and every job computing
+   * on an agent's instance started again there (the agent returns the one it has: a crash may
+   * have come between the job's RUNNING and its agent hearing of it).
+   */
+  resumed(described: readonly CloudInstance[]): void {
+    for (const c of described) {
+      const inst = this.o.byCloudId.get(c.id);
+      if (inst !== undefined) inst.agent = c.agent;
+    }
+    for (const task of this.o.tasks.values()) {
+      const inst = task.instance;
+      if (task.status === 'running' && inst?.agent !== undefined && inst.accepting) {
+        this.started(task, inst, task.runningSince as number);
+      }
+    }
+  }
+
+  // ---- checkpoint and transfer ---------------------------------------------------------------
+
+  /**
+   * `task` leaves `from` now keeping `keptSeconds` of progress (0: nothing to keep), to `to`
+   * when the planner chose a destination: checkpoint, transfer, stop.
+   */
+  leaves(task: LiveTask, from: LiveInstance, keptSeconds: number, to?: LiveInstance): void {
+    if (from.agent === undefined) return;
+    const at = this.o.now;
+    this.#delivered.delete(task);
+    if (keptSeconds <= 0) {
+      this.o.work.push(() =>
+        this.#tolerated(from, async () => (await this.#client(from)).stop(task.id)),
+      );
+      return;
+    }
+    const move = async (): Promise<void> => {
+      const bytes = await this.#checkpoint(await this.#client(from), task, at, keptSeconds);
+      if (bytes === undefined) return;
+      const file = this.storageFile(task);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(`${file}.tmp`, bytes);
+      renameSync(`${file}.tmp`, file);
+      if (to?.agent !== undefined) {
+        await this.#tolerated(to, async () => {
+          const put = await (await this.#client(to)).putCheckpoint(task.id, bytes);
+          this.#delivered.set(task, { inst: to, path: put });
+        });
+      }
+    };
+    if (!this.command) {
+      this.o.work.push(() =>
+        this.#tolerated(from, async () => {
+          await move();
+          await (await this.#client(from)).stop(task.id);
+        }),
+      );
+      return;
+    }
+    // A command checkpoints in its own time: in the background, the next start waits for it.
+    const transfer = move()
+      .catch(() => undefined) // the source died first: the job restarts without it
+      .finally(() => this.#tolerated(from, async () => (await this.#client(from)).stop(task.id)));
+    this.#transfers.set(task, transfer);
+  }
+
+  async #checkpoint(
+    source: AgentClient,
+    task: LiveTask,
+    at: number,
+    keptSeconds: number,
+  ): Promise<Uint8Array | undefined> {
+    if (!this.command) {
+      await source.checkpointSynthetic(task.id, at, keptSeconds);
+      return source.checkpoint(task.id);
+    }
+    await source.checkpointCommand(task.id);
+    return source.checkpoint(task.id);
+  }
+
+  /** Waits for every checkpoint in flight (the end of a run). */
+  async settle(): Promise<void> {
+    await Promise.all(this.#transfers.values());
+  }
+
+  // ---- watching (scaled clock) ---------------------------------------------------------------
+
+  /**
+   * Asks the agent of every instance computing a job for its status, and schedules what it
+   * reports — a command's exit, an agent gone — as state changes now.
+   */
+  async watch(): Promise<void> {
+    const watched = this.o.instances.filter(
+      (i) =>
+        typeof i.agent === 'object' &&
+        i.accepting &&
+        [...i.tasks].some((t) => t.status === 'running'),
+    );
+    await Promise.all(watched.map((inst) => this.#watch(inst)));
+  }
+
+  async #watch(inst: LiveInstance): Promise<void> {
+    let status: Awaited<ReturnType<AgentClient['status']>>;
+    try {
+      status = await (await this.#client(inst)).status();
+    } catch (error) {
+      if (!(error instanceof AgentUnreachableError)) throw error;
+      if (++inst.unanswered >= UNANSWERED_LIMIT) {
+        this.#now(() => this.instanceFailed(inst, `agent of ${inst.id} lost`));
+      }
+      return;
+    }
+    inst.unanswered = 0;
+    if (!this.command) return;
+    for (const task of inst.tasks) {
+      const record = status.tasks.find((t) => t.id === task.id);
+      if (task.status !== 'running' || record?.state !== 'exited') continue;
+      const exit = record.exitCode;
+      this.#now(() => {
+        if (task.instance !== inst || task.status !== 'running') return;
+        if (exit === 0) this.o.lifecycle.complete(task);
+        else
+          this.taskFailed(
+            task,
+            inst,
+            exit === null ? `signal ${record.signal}` : `exit status ${exit}`,
+          );
+      });
+    }
+  }
+
+  /** Runs `fn` as a state change at the current instant. */
+  #now(fn: () => void): void {
+    this.o.engine.schedule(0, fn, 'agent report', P_STATE);
+  }
+
+  /**
+   * `task`'s command failed on `inst`: retried from the start while it has retries left, then
+   * FAILED with `why`.
+   */
+  taskFailed(task: LiveTask, inst: LiveInstance, why: string): void {
+    const life = this.o.lifecycle;
+    life.detach(task, inst);
+    task.baseProgress = 0;
+    task.lastCheckpoint = 0;
+    task.needsRestore = false;
+    task.failures++;
+    this.#delivered.delete(task);
+    const attempt = `attempt ${task.failures} of ${this.retries + 1}`;
+    if (task.failures > this.retries) {
+      task.status = 'completed';
+      task.cause = `${why} (${attempt})`;
+      life.setJob(task, 'FAILED', task.cause);
+    } else {
+      task.displacedAt ??= this.o.now;
+      this.o.pending.add(task);
+      life.setJob(task, 'RECOVERING', `${why} (${attempt}); retried`);
+      this.o.requestDecision();
+    }
+    if (inst.tasks.size === 0) life.scheduleIdle(inst);
+  }
+
+  /**
+   * `inst` failed (its agent is gone): its jobs go back to their last checkpoint and to the
+   * policy, and the instance is terminated.
+   */
+  instanceFailed(inst: LiveInstance, why: string): void {
+    if (inst.endedAt !== undefined) return;
+    const life = this.o.lifecycle;
+    for (const task of [...inst.tasks]) {
+      life.detach(task, inst);
+      this.o.tallies.lostSeconds += task.baseProgress - task.lastCheckpoint;
+      task.baseProgress = task.lastCheckpoint;
+      task.needsRestore = task.baseProgress > 0;
+      task.displacedAt ??= this.o.now;
+      this.#delivered.delete(task);
+      this.o.pending.add(task);
+      life.setJob(task, 'RECOVERING', why);
+    }
+    this.o.work.push(() => life.release(inst, why));
+    this.o.requestDecision();
+  }
+}
