@@ -54,6 +54,9 @@ export class AgentWork {
   /** A checkpoint already handed to an agent, by job. */
   readonly #delivered = new Map<LiveTask, { readonly inst: LiveInstance; readonly path: string }>();
 
+  /** Checkpoints taken from a source agent and kept (in storage, and at a destination). */
+  checkpointsMoved = 0;
+
   constructor(readonly o: Orchestrator) {}
 
   /** The workload command, when tasks run one (else synthetic). */
@@ -203,6 +206,7 @@ export class AgentWork {
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(`${file}.tmp`, bytes);
       renameSync(`${file}.tmp`, file);
+      this.checkpointsMoved++;
       if (to?.agent !== undefined) {
         await this.#tolerated(to, async () => {
           const put = await (await this.#client(to)).putCheckpoint(task.id, bytes);
