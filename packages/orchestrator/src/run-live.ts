@@ -248,7 +248,7 @@ async function driveScaled(
     if (now > horizon && o.engine.nextEventTime > horizon) break;
     catchUp();
     await read();
-    await o.agents.watch();
+    await o.agents.watch(now);
     while (o.engine.nextEventTime <= Math.min(now, horizon)) {
       await step(o, store);
       catchUp();

@@ -253,26 +253,27 @@ export class AgentWork {
 
   /**
    * Asks the agent of every instance computing a job for its status, and schedules what it
-   * reports — a command's exit, an agent gone — as state changes now.
+   * reports — a command's exit, an agent gone — as state changes at `nowSeconds`, the cloud's
+   * time of the look.
    */
-  async watch(): Promise<void> {
+  async watch(nowSeconds: number): Promise<void> {
     const watched = this.o.instances.filter(
       (i) =>
         typeof i.agent === 'object' &&
         i.accepting &&
         [...i.tasks].some((t) => t.status === 'running'),
     );
-    await Promise.all(watched.map((inst) => this.#watch(inst)));
+    await Promise.all(watched.map((inst) => this.#watch(inst, nowSeconds)));
   }
 
-  async #watch(inst: LiveInstance): Promise<void> {
+  async #watch(inst: LiveInstance, nowSeconds: number): Promise<void> {
     let status: Awaited<ReturnType<AgentClient['status']>>;
     try {
       status = await (await this.#client(inst)).status();
     } catch (error) {
       if (!(error instanceof AgentUnreachableError)) throw error;
       if (++inst.unanswered >= UNANSWERED_LIMIT) {
-        this.#now(() => this.instanceFailed(inst, `agent of ${inst.id} lost`));
+        this.#at(nowSeconds, () => this.instanceFailed(inst, `agent of ${inst.id} lost`));
       }
       return;
     }
@@ -282,7 +283,7 @@ export class AgentWork {
       const record = status.tasks.find((t) => t.id === task.id);
       if (task.status !== 'running' || record?.state !== 'exited') continue;
       const exit = record.exitCode;
-      this.#now(() => {
+      this.#at(nowSeconds, () => {
         if (task.instance !== inst || task.status !== 'running') return;
         if (exit === 0) this.o.lifecycle.complete(task);
         else
@@ -295,9 +296,9 @@ export class AgentWork {
     }
   }
 
-  /** Runs `fn` as a state change at the current instant. */
-  #now(fn: () => void): void {
-    this.o.engine.schedule(0, fn, 'agent report', P_STATE);
+  /** Runs `fn` as a state change at `t` (the cloud's time of the report), or now if later. */
+  #at(t: number, fn: () => void): void {
+    this.o.engine.scheduleAt(Math.max(t, this.o.now), fn, 'agent report', P_STATE);
   }
 
   /**
