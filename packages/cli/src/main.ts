@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '@synkti/bench';
-import { AGENT_FILE, AGENT_SECRET_ENV, Agent } from '@synkti/orchestrator';
+import { AGENT_FILE, AGENT_PARENT_ENV, AGENT_SECRET_ENV, Agent } from '@synkti/orchestrator';
 import { MIGRATION_PLANNERS } from '@synkti/sim-core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -207,9 +207,20 @@ export async function main(args: readonly string[]): Promise<number> {
           );
           renameSync(`${file}.tmp`, file);
           process.stdout.write(`agent serving at ${url}; agent.json in ${a.dir}\n`);
+          const parent = Number(process.env[AGENT_PARENT_ENV] ?? 0);
           await new Promise<void>((resolve) => {
             for (const signal of ['SIGTERM', 'SIGINT'] as const)
               process.once(signal, () => resolve());
+            // An emulated instance ends with its cloud, however the cloud ended.
+            if (parent > 0) {
+              setInterval(() => {
+                try {
+                  process.kill(parent, 0);
+                } catch {
+                  resolve();
+                }
+              }, 500).unref();
+            }
           });
           await agent.stop();
         },

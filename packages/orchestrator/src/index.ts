@@ -29,6 +29,7 @@ export {
 export { type Clock, DEFAULT_SPEED, ScaledClock, VirtualClock } from './clock.js';
 export {
   AGENT_FILE,
+  AGENT_PARENT_ENV,
   AGENT_SECRET_ENV,
   type AgentHost,
   InProcessAgents,

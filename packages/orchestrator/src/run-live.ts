@@ -60,6 +60,8 @@ export interface RunLiveOptions {
   readonly pollMs?: number;
   /** See {@link OrchestratorOptions.onResponded}. */
   readonly onResponded?: (instanceId: string, dueSeconds: number) => void;
+  /** See {@link OrchestratorOptions.onCheckpointed}. */
+  readonly onCheckpointed?: (taskId: string, dueSeconds: number) => void;
   /**
    * The in-process cloud's agents (cloud/agent-host.ts): it is then served over HTTP on
    * loopback, each instance with its agent, and driven through that. Default: no agents (the
@@ -182,6 +184,7 @@ async function runOn(
     runId: `run-${String(options.seed)}`,
     startSeconds: await cloud.now(),
     ...(options.onResponded ? { onResponded: options.onResponded } : {}),
+    ...(options.onCheckpointed ? { onCheckpointed: options.onCheckpointed } : {}),
     ...(options.workloadCommand ? { workloadCommand: options.workloadCommand } : {}),
     ...(options.taskRetries !== undefined ? { taskRetries: options.taskRetries } : {}),
     checkpointDir: path.join(options.stateDir, 'checkpoints'),

@@ -168,6 +168,7 @@ export {
   type DecisionInstance,
   type DecisionWorld,
 } from './simulate/decisions.js';
+export { rebalanceAt } from './simulate/lifecycle.js';
 export {
   buildMarket,
   freeSlot,

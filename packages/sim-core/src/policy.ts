@@ -67,6 +67,12 @@ export interface InstanceView {
   readonly freeMemoryMb: number;
   /** Ids of the tasks on or assigned to it. */
   readonly taskIds: readonly string[];
+  /**
+   * When it got a rebalance recommendation (it is at elevated risk of interruption; live: EC2's
+   * event, simulated: the type's `rebalanceLeadSeconds` before its notice), seconds; undefined
+   * when it has not.
+   */
+  readonly rebalanceRecommendedAt: number | undefined;
 }
 
 /** What a policy sees. */

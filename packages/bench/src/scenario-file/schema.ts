@@ -134,6 +134,7 @@ const instanceType = z.strictObject({
   bootSeconds: num().optional(),
   spotPrice: spotPrice.optional(),
   preemption: preemption.optional(),
+  rebalanceLeadSeconds: num().optional(),
   billing: z
     .strictObject({
       incrementSeconds: num().optional(),

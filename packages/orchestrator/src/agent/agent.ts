@@ -62,6 +62,8 @@ export interface AgentStatus {
   readonly notice: InstanceAction | null;
   /** When the agent saw it, wall ms since the epoch. */
   readonly noticedAtMs: number | null;
+  /** The rebalance recommendation's time (IMDS `noticeTime`), once IMDS has one. */
+  readonly rebalance: string | null;
   readonly tasks: readonly AgentTask[];
 }
 
@@ -97,6 +99,7 @@ export class Agent {
   readonly #tasks = new Map<string, TaskEntry>();
   #notice: InstanceAction | null = null;
   #noticedAtMs: number | null = null;
+  #rebalance: string | null = null;
   #instanceId: string | null = null;
   #app: FastifyInstance | undefined;
   #poller: NodeJS.Timeout | undefined;
@@ -117,6 +120,7 @@ export class Agent {
       instanceId: this.#instanceId,
       notice: this.#notice,
       noticedAtMs: this.#noticedAtMs,
+      rebalance: this.#rebalance,
       tasks: [...this.#tasks.values()].map((t) => ({ ...t.record })),
     };
   }
@@ -335,6 +339,7 @@ export class Agent {
     this.#polling = true;
     try {
       this.#instanceId ??= await this.#imds.instanceId();
+      this.#rebalance ??= (await this.#imds.rebalance()) ?? null;
       const action = await this.#imds.instanceAction();
       if (action !== undefined) {
         this.#notice = action;

@@ -79,4 +79,12 @@ export class ImdsClient {
     if (!res.ok) throw new Error(`IMDS instance-action: HTTP ${res.status}`);
     return (await res.json()) as InstanceAction;
   }
+
+  /** The rebalance recommendation's time (`noticeTime`), or undefined while there is none (404). */
+  async rebalance(): Promise<string | undefined> {
+    const res = await this.#get('latest/meta-data/events/recommendations/rebalance');
+    if (res.status === 404) return undefined;
+    if (!res.ok) throw new Error(`IMDS rebalance: HTTP ${res.status}`);
+    return ((await res.json()) as { noticeTime: string }).noticeTime;
+  }
 }

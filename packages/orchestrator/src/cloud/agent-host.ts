@@ -29,6 +29,11 @@ export interface AgentHost {
 
 /** The environment variable that gives a `synkti agent` process its secret. */
 export const AGENT_SECRET_ENV = 'SYNKTI_AGENT_SECRET';
+/**
+ * The environment variable naming the process an agent process lives and dies with (its
+ * cloud's): an emulated instance does not outlive its cloud, even one killed with SIGKILL.
+ */
+export const AGENT_PARENT_ENV = 'SYNKTI_AGENT_PARENT';
 /** The file a `synkti agent` process writes into its directory once it serves. */
 export const AGENT_FILE = 'agent.json';
 
@@ -52,6 +57,11 @@ export class InProcessAgents implements AgentHost {
   async stop(instanceId: string): Promise<void> {
     const started = this.#agents.get(instanceId);
     if (started) await (await started).agent.stop();
+  }
+
+  /** What instance `instanceId`'s agent knows (for measurements); undefined before it starts. */
+  async status(instanceId: string): Promise<ReturnType<Agent['status']> | undefined> {
+    return (await this.#agents.get(instanceId))?.agent.status();
   }
 
   async close(): Promise<void> {
@@ -92,7 +102,7 @@ export class ProcessAgents implements AgentHost {
     const secret = randomBytes(32).toString('hex');
     const [cmd, ...args] = this.command;
     const child = spawn(cmd as string, [...args, '--imds', imdsUrl, '--dir', dir], {
-      env: { ...process.env, [AGENT_SECRET_ENV]: secret },
+      env: { ...process.env, [AGENT_SECRET_ENV]: secret, [AGENT_PARENT_ENV]: String(process.pid) },
       stdio: ['ignore', 'ignore', 'inherit'],
       // Its own process group: an ended instance takes its agent's tasks with it.
       detached: true,

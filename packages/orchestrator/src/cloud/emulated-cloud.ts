@@ -22,6 +22,7 @@ import {
   type PriceProcess,
   type ResolvedInstanceType,
   type ResolvedScenario,
+  rebalanceAt,
   releaseSpotSlot,
   requestSpot,
   resolveScenario,
@@ -55,6 +56,8 @@ export interface LedgerEntry {
   readonly slot: number;
   /** When its notice came, seconds. */
   noticedAt: number | undefined;
+  /** When it got a rebalance recommendation, seconds. */
+  rebalanceAt: number | undefined;
   /** When it ended (terminated by the cloud or by the orchestrator), seconds. */
   endedAt: number | undefined;
   state: CloudInstanceState;
@@ -130,6 +133,7 @@ export class EmulatedCloud implements CloudProvider, CloudDriver {
       readyAt: now + m.type.bootSeconds,
       slot,
       noticedAt: undefined,
+      rebalanceAt: undefined,
       endedAt: undefined,
       state: 'pending',
       price: req.market === 'spot' ? m.spotPrice : m.onDemandPrice,
@@ -141,6 +145,16 @@ export class EmulatedCloud implements CloudProvider, CloudDriver {
       entry.state = 'running';
       this.#emit({ kind: 'state', instanceId: id, state: 'running', at: entry.readyAt });
     });
+    const lead = m.type.rebalanceLeadSeconds;
+    if (noticeAt !== undefined && lead !== undefined && noticeAt <= this.resolved.horizonSeconds) {
+      // Scheduled before the notice, as simulate does: at one instant, it comes first.
+      const at = rebalanceAt(now, noticeAt, lead);
+      this.#at(at, () => {
+        if (entry.endedAt !== undefined) return;
+        entry.rebalanceAt = at;
+        this.#emit({ kind: 'rebalance-recommendation', instanceId: id, at });
+      });
+    }
     if (noticeAt !== undefined && noticeAt <= this.resolved.horizonSeconds) {
       const at = noticeAt;
       this.#at(at, () => {
@@ -172,7 +186,7 @@ export class EmulatedCloud implements CloudProvider, CloudDriver {
 
   /** {@link describe}, synchronously. */
   describeNow(): CloudInstance[] {
-    return [...this.#ledger.values()].filter((e) => e.endedAt === undefined).map(describeEntry);
+    return [...this.#ledger.values()].map(describeEntry);
   }
 
   async spotPrice(type: string): Promise<number> {

@@ -11,7 +11,8 @@
  * needs it in `X-aws-ec2-metadata-token` (401 without or with an expired one). Served:
  * `latest/meta-data/instance-id`, `latest/meta-data/spot/instance-action` (404 until the
  * interruption notice, then `{"action":"terminate","time":"…Z"}`), and
- * `latest/meta-data/events/recommendations/rebalance` (404: the emulator gives none yet).
+ * `latest/meta-data/events/recommendations/rebalance` (404 until the instance's rebalance
+ * recommendation, then `{"noticeTime":"…Z"}`).
  * Times are the cloud clock's seconds after `epochMs`.
  */
 
@@ -51,6 +52,11 @@ export class Imds {
   }
 
   /** Registers the routes (no bearer token: the URL's secret and the session token guard them). */
+  /** The cloud's time `t` (seconds) as EC2 writes times: ISO 8601 to the second, UTC. */
+  #time(t: number): string {
+    return new Date(this.epochMs + t * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+
   register(app: FastifyInstance): void {
     type P = { id: string; secret: string };
     const now = () => this.cloud.clock.now();
@@ -87,7 +93,7 @@ export class Imds {
         const terminateAt = e.noticedAt + this.cloud.resolved.gracePeriodSeconds;
         return reply.send({
           action: 'terminate',
-          time: new Date(this.epochMs + terminateAt * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          time: this.#time(terminateAt),
         });
       },
     );
@@ -95,7 +101,10 @@ export class Imds {
       '/imds/:id/:secret/latest/meta-data/events/recommendations/rebalance',
       async (req, reply) => {
         const code = guard(req);
-        return reply.code(code === 200 ? 404 : code).send(code === 200 ? 'Not Found' : undefined);
+        if (code !== 200) return reply.code(code).send();
+        const at = this.cloud.entry(req.params.id)?.rebalanceAt;
+        if (at === undefined) return reply.code(404).send('Not Found');
+        return reply.send({ noticeTime: this.#time(at) });
       },
     );
   }

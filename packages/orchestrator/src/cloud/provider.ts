@@ -113,7 +113,11 @@ export interface CloudProvider {
   launch(req: CloudLaunchRequest): Promise<CloudInstance>;
   /** Idempotent: terminating a terminated or unknown instance is not an error. */
   terminate(instanceId: string): Promise<void>;
-  /** Every instance that is not terminated, for reconciliation. */
+  /**
+   * Every instance the cloud knows, for reconciliation: terminated ones too (state
+   * `terminated`), as EC2 lists a terminated instance for about an hour — an orchestrator that
+   * died between a launch and its outcome must find the instance even if it has ended since.
+   */
   describe(): Promise<CloudInstance[]>;
   /** Current spot price of a type, $/hour. */
   spotPrice(type: string, zone?: string): Promise<number>;

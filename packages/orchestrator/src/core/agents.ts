@@ -162,7 +162,9 @@ export class AgentWork {
   /** `task` completed on `inst` (the orchestrator's arithmetic): its agent lets it go. */
   completed(task: LiveTask, inst: LiveInstance): void {
     if (inst.agent === undefined || this.command) return;
-    this.o.work.push(async () => (await this.#client(inst)).stop(task.id));
+    this.o.work.push(() =>
+      this.#tolerated(inst, async () => (await this.#client(inst)).stop(task.id)),
+    );
   }
 
   /**
@@ -236,11 +238,9 @@ export class AgentWork {
     at: number,
     keptSeconds: number,
   ): Promise<Uint8Array | undefined> {
-    if (!this.command) {
-      await source.checkpointSynthetic(task.id, at, keptSeconds);
-      return source.checkpoint(task.id);
-    }
-    await source.checkpointCommand(task.id);
+    if (!this.command) await source.checkpointSynthetic(task.id, at, keptSeconds);
+    else await source.checkpointCommand(task.id);
+    this.o.options.onCheckpointed?.(task.id, at);
     return source.checkpoint(task.id);
   }
 

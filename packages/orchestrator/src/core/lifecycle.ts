@@ -103,9 +103,19 @@ export class Lifecycle {
     await retried(() => this.o.options.cloud.terminate(inst.cloudId), this.#backoff);
   }
 
-  /** The cloud reports the instance gone (its grace period over, or vanished). */
-  ended(inst: LiveInstance, why: 'terminated' | 'vanished'): void {
-    if (inst.endedAt !== undefined) return;
+  /**
+   * The cloud reports the instance gone (its grace period over, or vanished), at `atSeconds`
+   * by its clock. One the orchestrator released already keeps the cloud's time as its end:
+   * billing stops there (on the scaled clock, a little after the release was recorded).
+   */
+  ended(inst: LiveInstance, why: 'terminated' | 'vanished', atSeconds = this.o.now): void {
+    if (inst.endedAt !== undefined) {
+      if (atSeconds !== inst.endedAt) {
+        inst.endedAt = atSeconds;
+        this.o.options.store.patchInstance(inst.token, { ended_at: atSeconds });
+      }
+      return;
+    }
     // A notice is detected no later than its termination (detection latency ≤ grace period):
     // with both due at one instant (no grace), the detection goes first, as in simulate.
     const pendingDetection = this.#detections.get(inst);
@@ -124,19 +134,35 @@ export class Lifecycle {
       this.o.pending.add(task);
       this.setJob(task, 'RECOVERING', `instance ${inst.id} ${why}`);
     }
-    this.#end(inst, 'terminated');
+    this.#end(inst, 'terminated', 'terminated', atSeconds);
     if (displaced) this.o.requestDecision();
   }
 
-  #end(inst: LiveInstance, state: 'released' | 'terminated', reason: string = state): void {
+  /** Records `inst`'s end: billing stops at `atSeconds` (the cloud's time, when it reported it). */
+  #end(
+    inst: LiveInstance,
+    state: 'released' | 'terminated',
+    reason: string = state,
+    atSeconds = this.o.now,
+  ): void {
     inst.state = state;
-    inst.endedAt = this.o.now;
+    inst.endedAt = atSeconds;
     this.cancelIdle(inst);
     const d = this.#detections.get(inst);
     if (d) this.o.engine.cancel(d);
     this.o.options.store.transitionInstance(inst.token, 'TERMINATED', reason, this.o.now, {
-      ended_at: this.o.now,
+      ended_at: atSeconds,
     });
+  }
+
+  /** A rebalance recommendation: recorded for the policy, which is asked to decide (as simulate). */
+  rebalance(inst: LiveInstance): void {
+    if (inst.endedAt !== undefined || inst.rebalanceRecommendedAt !== undefined) return;
+    inst.rebalanceRecommendedAt = this.o.now;
+    const { store } = this.o.options;
+    store.patchInstance(inst.token, { rebalance_at: this.o.now });
+    store.note(this.o.now, inst.token, 'rebalance recommendation');
+    this.o.requestDecision();
   }
 
   /** A notice: detection after the latency (the cloud terminates it after the grace period). */

@@ -147,6 +147,8 @@ export class LiveInstance implements InstanceView {
   cloudId: string;
   /** Its agent, when the cloud runs one on it. */
   agent: AgentEndpoint | 'starting' | undefined;
+  /** When it got a rebalance recommendation, seconds (the cloud's event). */
+  rebalanceRecommendedAt: number | undefined;
   /** Consecutive times its agent did not answer. */
   unanswered = 0;
 

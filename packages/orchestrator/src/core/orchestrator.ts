@@ -82,6 +82,11 @@ export interface OrchestratorOptions {
   readonly workloadCommand?: readonly string[];
   /** Retries of a job whose command exits non-zero, before it is FAILED. Default 2. */
   readonly taskRetries?: number;
+  /**
+   * Called when a source agent has checkpointed a job at a notice's detection (with agents),
+   * with the job's id and the time the detection was due, seconds (`npm run bench:live`).
+   */
+  readonly onCheckpointed?: (taskId: string, dueSeconds: number) => void;
   /** Where jobs' checkpoints are kept between instances (with agents). */
   readonly checkpointDir?: string;
 }
@@ -311,9 +316,10 @@ export class Orchestrator implements SimulationView {
     const inst = this.byCloudId.get(e.instanceId);
     if (inst === undefined) return; // not one of this run's instances
     if (e.kind === 'interruption-warning') this.lifecycle.notice(inst);
+    else if (e.kind === 'rebalance-recommendation') this.lifecycle.rebalance(inst);
     else if (e.kind === 'state' && e.state === 'running') this.lifecycle.ready(inst);
     else if (e.kind === 'state' && e.state === 'terminated')
-      this.lifecycle.ended(inst, 'terminated');
+      this.lifecycle.ended(inst, 'terminated', e.at);
   }
 
   /** The notice's detection: the preemption response (preemption.ts). */

@@ -3,7 +3,8 @@
  * is the truth about what exists; the store is the truth about what the orchestrator meant:
  *
  * - an intent (REQUESTED) whose token the cloud has launched is adopted (the crash came between
- *   the launch and its outcome); one the cloud never launched is FAILED;
+ *   the launch and its outcome), even if it has ended since (its end is among the cloud's
+ *   events, read next); one the cloud never launched is FAILED;
  * - an instance the store has ended (released) but the cloud still runs is terminated again
  *   (the crash came between the record and the call);
  * - an instance tagged with this run whose token the store has never seen is an orphan and is
@@ -40,19 +41,23 @@ export async function reconcile(o: Orchestrator, cloud: CloudProvider): Promise<
           'adopted after a restart',
         );
       }
-    } else if ((row.state === 'TERMINATED' || row.state === 'FAILED') && there !== undefined) {
+    } else if (
+      (row.state === 'TERMINATED' || row.state === 'FAILED') &&
+      there !== undefined &&
+      there.state !== 'terminated'
+    ) {
       store.note(o.now, row.token, 'terminating again after a restart: the cloud still runs it');
       await cloud.terminate(there.id);
     }
   }
   for (const c of described) {
-    if (c.jobTag === runId && store.instance(c.token) === undefined) {
+    if (c.jobTag === runId && c.state !== 'terminated' && store.instance(c.token) === undefined) {
       store.note(o.now, c.id, `terminating an orphan of this run (token ${c.token})`);
       await cloud.terminate(c.id);
     }
   }
   o.agents.resumed(described);
-  const alive = new Set(described.map((c) => c.id));
+  const alive = new Set(described.filter((c) => c.state !== 'terminated').map((c) => c.id));
   return o.instances
     .filter((i) => i.endedAt === undefined && !alive.has(i.cloudId))
     .map((i) => i.cloudId);

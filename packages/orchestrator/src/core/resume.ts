@@ -64,6 +64,7 @@ function instanceOf(o: Orchestrator, row: InstanceRow): LiveInstance {
     row.ready_at as number,
     row.cloud_id as string,
   );
+  inst.rebalanceRecommendedAt = row.rebalance_at ?? undefined;
   const state = VIEW_STATE[row.state];
   if (state !== undefined) inst.state = state;
   else {

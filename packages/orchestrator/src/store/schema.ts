@@ -69,4 +69,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX jobs_state ON jobs (state);
   CREATE INDEX instances_state ON instances (state);
   `,
+  // 2: when an instance got a rebalance recommendation.
+  `
+  ALTER TABLE instances ADD COLUMN rebalance_at REAL;
+  `,
 ];

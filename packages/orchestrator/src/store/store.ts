@@ -68,6 +68,8 @@ export interface InstanceRow {
   readonly noticed_at: number | null;
   readonly terminate_at: number | null;
   readonly ended_at: number | null;
+  /** When it got a rebalance recommendation (schema version 2). */
+  readonly rebalance_at: number | null;
 }
 
 /** One journal entry. */
@@ -285,16 +287,20 @@ export class LiveStore {
       this.db
         .prepare('UPDATE instances SET state = ?, reason = ? WHERE token = ?')
         .run(to, reason, token);
-      const keys = Object.keys(patch);
-      if (keys.length > 0) {
-        this.db
-          .prepare(
-            `UPDATE instances SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE token = @token`,
-          )
-          .run({ ...patch, token });
-      }
+      this.patchInstance(token, patch);
       this.#journal(t, 'instance', token, inst.state, to, reason);
     });
+  }
+
+  /** Updates fields of an instance without a state change. */
+  patchInstance(token: string, patch: InstancePatch): void {
+    const keys = Object.keys(patch);
+    if (keys.length === 0) return;
+    this.db
+      .prepare(
+        `UPDATE instances SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE token = @token`,
+      )
+      .run({ ...patch, token });
   }
 
   // --- the journal ---

@@ -20,6 +20,8 @@ export class InstanceState implements InstanceView {
   idleEvent: EventHandle | undefined;
   /** Whether it still holds its slot in the spot pool (given back at notice or end). */
   holdsSlot: boolean;
+  /** When it got a rebalance recommendation, seconds; undefined when it has not. */
+  rebalanceRecommendedAt: number | undefined;
   #taskIds: string[] | undefined;
 
   constructor(

@@ -14,6 +14,7 @@ export interface SimEvent {
     | 'place'
     | 'start'
     | 'complete'
+    | 'rebalance'
     | 'notice'
     | 'detect'
     | 'checkpoint'

@@ -65,6 +65,8 @@ export interface ResolvedInstanceType {
   readonly bootSeconds: number;
   readonly spotPrice: ResolvedSpotPrice;
   readonly preemption: ResolvedPreemption;
+  /** See {@link InstanceTypeSpec.rebalanceLeadSeconds}; undefined: no recommendations. */
+  readonly rebalanceLeadSeconds: number | undefined;
   readonly billing: Required<BillingSpec>;
   readonly zone: string | undefined;
   readonly region: string | undefined;
@@ -139,6 +141,14 @@ function resolveType(
   check(positive(speed), `${path}.speed`, 'work-seconds per second > 0', speed);
   const bootSeconds = t.bootSeconds ?? DEFAULT_BOOT_SECONDS;
   check(nonNegative(bootSeconds), `${path}.bootSeconds`, 'seconds >= 0', bootSeconds);
+  if (t.rebalanceLeadSeconds !== undefined) {
+    check(
+      nonNegative(t.rebalanceLeadSeconds),
+      `${path}.rebalanceLeadSeconds`,
+      'seconds >= 0',
+      t.rebalanceLeadSeconds,
+    );
+  }
   const spotPrice: SpotPriceSpec = t.spotPrice ?? {
     kind: 'constant',
     perHour: DEFAULT_SPOT_SHARE * t.onDemandPerHour,
@@ -305,6 +315,7 @@ function resolveType(
     bootSeconds,
     spotPrice: resolvedSpot,
     preemption: resolvedPreemption,
+    rebalanceLeadSeconds: t.rebalanceLeadSeconds,
     billing,
     zone: t.zone,
     region: t.region,

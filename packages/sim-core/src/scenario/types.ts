@@ -139,6 +139,12 @@ export interface InstanceTypeSpec {
   /** Spot preemptions. Default Poisson at 0.05/hour. */
   readonly preemption?: PreemptionSpec;
   /**
+   * A rebalance recommendation (EC2's "Instance Rebalance Recommendation": the instance is at
+   * elevated risk of interruption) this many seconds before each spot instance's notice, or at
+   * its launch when the notice comes sooner. Default: none.
+   */
+  readonly rebalanceLeadSeconds?: number;
+  /**
    * Billing increments, spot and on-demand alike. Default per-second billing with a 60 s minimum
    * (AWS, GCP); the Can't Be Late simulator bills whole trace ticks.
    */

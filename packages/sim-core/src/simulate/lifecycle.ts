@@ -60,6 +60,17 @@ export function launch(s: RunState, m: TypeMarket, market: Market): InstanceStat
   );
   if (spot?.granted) {
     const noticeAt = spot.noticeAt;
+    const lead = m.type.rebalanceLeadSeconds;
+    if (lead !== undefined && noticeAt <= s.horizonSeconds) {
+      inst.events.push(
+        s.engine.scheduleAt(
+          rebalanceAt(now, noticeAt, lead),
+          () => rebalance(s, inst),
+          `rebalance ${id}`,
+          P_STATE,
+        ),
+      );
+    }
     if (noticeAt <= s.horizonSeconds) {
       inst.events.push(
         s.engine.scheduleAt(noticeAt, () => notice(s, inst), `notice ${id}`, P_STATE),
@@ -67,6 +78,23 @@ export function launch(s: RunState, m: TypeMarket, market: Market): InstanceStat
     }
   }
   return inst;
+}
+
+/**
+ * When an instance launched at `launchedAt` with its notice at `noticeAt` gets its rebalance
+ * recommendation: `leadSeconds` before the notice, or at launch when the notice comes sooner
+ * (InstanceTypeSpec.rebalanceLeadSeconds). Emulated clouds use it too.
+ */
+export function rebalanceAt(launchedAt: number, noticeAt: number, leadSeconds: number): number {
+  return Math.max(launchedAt, noticeAt - leadSeconds);
+}
+
+/** A rebalance recommendation: recorded for the policy, which is asked to decide. */
+function rebalance(s: RunState, inst: InstanceState): void {
+  if (inst.endedAt !== undefined || inst.rebalanceRecommendedAt !== undefined) return;
+  inst.rebalanceRecommendedAt = s.now;
+  s.log('rebalance', undefined, inst);
+  s.owner.requestDecision();
 }
 
 /**
