@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,9 +19,82 @@ function synkti(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const DEMO = path.join(ROOT, 'scenarios/live-demo.json');
+
+/** {@link synkti}, without blocking the event loop (a cloud process runs beside it). */
+function synktiAsync(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@synkti/source', '--import', 'tsx', MAIN, ...args],
+      {
+        cwd: ROOT,
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 const fresh = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'synkti-live-')), 'state');
 
 describe('synkti live (as a process)', () => {
+  it('against a cloud process with an agent process per instance, equals its simulation', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'synkti-live-agents-'));
+    const cloud = spawn(
+      process.execPath,
+      [
+        '--conditions=@synkti/source',
+        '--import',
+        'tsx',
+        MAIN,
+        'cloud',
+        DEMO,
+        '--dir',
+        path.join(dir, 'cloud'),
+        '--agents',
+        'process',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        cloud.stdout?.on('data', (d) => String(d).includes('serving') && resolve());
+        cloud.on('exit', (code) => reject(new Error(`the cloud exited (${code})`)));
+      });
+      const r = await synktiAsync([
+        'live',
+        DEMO,
+        '--cloud',
+        path.join(dir, 'cloud'),
+        '--state-dir',
+        path.join(dir, 'state'),
+        '--compare-sim',
+        '--json',
+      ]);
+      expect(r.stderr).toBe('');
+      const doc = JSON.parse(r.stdout);
+      expect(doc.differences).toEqual([]);
+      // Every instance had its own agent process, and jobs ran on them.
+      const agents = readdirSync(path.join(dir, 'cloud', 'agents'));
+      expect(agents.length).toBe(doc.live.instancesLaunched);
+      expect(
+        agents.some((a) => readdirSync(path.join(dir, 'cloud', 'agents', a)).includes('tasks')),
+      ).toBe(true);
+    } finally {
+      cloud.kill('SIGTERM');
+    }
+  }, 120_000);
+
   it('runs a scenario and prints it beside its simulation', () => {
     const r = synkti(['live', CI, '--compare-sim', '--state-dir', fresh()]);
     expect(r.stderr).toBe('');
@@ -91,6 +164,25 @@ describe('synkti live (as a process)', () => {
       [['live', CI, '--migration', 'best'], /--migration: expected first-fit, greedy, optimal/],
       [['live', CI, '--policy', 'nope'], /--policy: unknown policy/],
       [['live', path.join(ROOT, 'missing.json')], /cannot read the scenario file/],
+      [
+        ['live', CI, '--agents', 'many'],
+        /--agents: expected process, in-process, none, got "many"/,
+      ],
+      [
+        ['live', CI, '--cloud', dir, '--agents', 'process'],
+        /a cloud process \(--cloud\) runs its own/,
+      ],
+      [
+        ['live', CI, '--workload-command', '--', 'true'],
+        /a command runs in wall time; add --clock scaled/,
+      ],
+      [['live', CI, '--clock', 'scaled', '--workload-command'], /expected the command after --/],
+      [
+        ['live', CI, '--clock', 'scaled', '--agents', 'none', '--workload-command', '--', 'true'],
+        /commands run on agents; not with --agents none/,
+      ],
+      [['live', CI, '--task-retries', '-1'], /--task-retries: expected an integer ≥ 0, got -1/],
+      [['live', CI, '--', 'true'], /unexpected arguments after --: true/],
     ];
     for (const [args, message] of cases) {
       const r = synkti(args);

@@ -8,15 +8,16 @@
  * Checkpoints move between agents over HTTP: the source serves a task's latest checkpoint, the
  * destination accepts one and hands its path to the task it starts.
  *
- * It serves on loopback only, and every request carries its secret as a bearer token (compared
- * in constant time). Bodies are limited to 64 MB (checkpoints) or 64 kB (everything else).
+ * It serves on loopback only (agent-api.ts), and every request carries its secret as a bearer
+ * token (compared in constant time). Bodies are limited to 64 MB (checkpoints) or 64 kB.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { agentApi } from './agent-api.js';
 import { ImdsClient, type InstanceAction } from './imds-client.js';
 import {
   checkSyntheticSpec,
@@ -353,74 +354,21 @@ export class Agent {
     }
   }
 
-  /** Serves the agent's API and starts polling IMDS. Resolves to its URL. */
+  /** Whether task `id` here runs a command or is synthetic; undefined for no such task. */
+  kindOf(id: string): 'command' | 'synthetic' | undefined {
+    const t = this.#tasks.get(id);
+    return t === undefined ? undefined : t.child === undefined ? 'synthetic' : 'command';
+  }
+
+  /** Task `id`'s latest checkpoint file, if it has one that exists. */
+  checkpointFile(id: string): string | undefined {
+    const file = this.#tasks.get(id)?.record.lastCheckpoint;
+    return file && existsSync(file) ? file : undefined;
+  }
+
+  /** Serves the agent's API (agent-api.ts) and starts polling IMDS. Resolves to its URL. */
   async start(): Promise<string> {
-    const app = Fastify({ bodyLimit: 64 * 1024 });
-    app.addContentTypeParser(
-      'application/octet-stream',
-      { parseAs: 'buffer', bodyLimit: MAX_CHECKPOINT_BYTES },
-      (_req, body, done) => done(null, body),
-    );
-    app.addHook('onRequest', async (req, reply) => {
-      const a = Buffer.from(req.headers.authorization ?? '');
-      const b = Buffer.from(`Bearer ${this.secret}`);
-      if (a.length !== b.length || !timingSafeEqual(a, b))
-        await reply.code(401).send({ message: 'missing or wrong agent secret' });
-    });
-    app.setErrorHandler(async (error, _req, reply) =>
-      reply
-        .code(
-          error instanceof RangeError
-            ? 422
-            : ((error as { statusCode?: number }).statusCode ?? 500),
-        )
-        .send({ message: (error as Error).message }),
-    );
-    app.get('/status', async () => this.status());
-    app.post('/tasks', async (req, reply) => {
-      const body = req.body as {
-        id?: unknown;
-        argv?: unknown;
-        synthetic?: unknown;
-        resumeFrom?: unknown;
-        startSeconds?: unknown;
-      };
-      if (typeof body?.id !== 'string') throw new RangeError('id: expected a string');
-      const resume = typeof body.resumeFrom === 'string' ? body.resumeFrom : undefined;
-      if (body.synthetic !== undefined) {
-        return reply.code(201).send(this.startSynthetic(body.id, body.synthetic, resume));
-      }
-      if (!Array.isArray(body.argv))
-        throw new RangeError('argv: expected a non-empty list of strings');
-      const start = typeof body.startSeconds === 'number' ? body.startSeconds : undefined;
-      return reply.code(201).send(this.startTask(body.id, body.argv as string[], resume, start));
-    });
-    app.post<{ Params: { id: string } }>('/tasks/:id/checkpoint', async (req) => {
-      const body = req.body as { atSeconds?: unknown; progressSeconds?: unknown } | undefined;
-      if (this.#tasks.get(req.params.id)?.child !== undefined) {
-        return { path: await this.checkpointCommand(req.params.id) };
-      }
-      if (typeof body?.atSeconds !== 'number' || typeof body.progressSeconds !== 'number') {
-        throw new RangeError('body: expected {atSeconds: number, progressSeconds: number}');
-      }
-      return {
-        path: this.checkpointSynthetic(req.params.id, body.atSeconds, body.progressSeconds),
-      };
-    });
-    app.delete<{ Params: { id: string } }>('/tasks/:id', async (req, reply) => {
-      this.stopTask(req.params.id);
-      return reply.code(204).send();
-    });
-    app.get<{ Params: { id: string } }>('/tasks/:id/checkpoint', async (req, reply) => {
-      const file = this.#tasks.get(req.params.id)?.record.lastCheckpoint;
-      if (!file || !existsSync(file)) return reply.code(404).send({ message: 'no checkpoint' });
-      return reply.type('application/octet-stream').send(readFileSync(file));
-    });
-    app.put<{ Params: { id: string } }>('/tasks/:id/checkpoint', async (req) => {
-      if (!Buffer.isBuffer(req.body))
-        throw new RangeError('body: expected application/octet-stream');
-      return { path: this.receiveCheckpoint(req.params.id, req.body) };
-    });
+    const app = agentApi(this);
     const url = await app.listen({ host: '127.0.0.1', port: this.options.port ?? 0 });
     this.#app = app;
     this.#poller = setInterval(() => void this.#poll(), this.options.pollMs ?? 200);

@@ -217,12 +217,16 @@ export class AgentWork {
       }
     };
     if (!this.command) {
-      this.o.work.push(() =>
-        this.#tolerated(from, async () => {
+      this.o.work.push(async () => {
+        try {
           await move();
-          await (await this.#client(from)).stop(task.id);
-        }),
-      );
+        } catch (error) {
+          if (!(error instanceof AgentUnreachableError)) throw error;
+          this.#checkpointLost(task, error.message);
+          return;
+        }
+        await this.#tolerated(from, async () => (await this.#client(from)).stop(task.id));
+      });
       return;
     }
     // A command checkpoints in its own time: in the background, the next start waits for it.
@@ -230,6 +234,34 @@ export class AgentWork {
       .catch(() => undefined) // the source died first: the job restarts without it
       .finally(() => this.#tolerated(from, async () => (await this.#client(from)).stop(task.id)));
     this.#transfers.set(task, transfer);
+  }
+
+  /**
+   * The source agent was gone before it checkpointed `task` (on the scaled clock its instance
+   * can end first): the job goes back to the progress its stored checkpoint keeps, or to zero,
+   * and the difference is counted as progress lost. Runs before the job's next start (the
+   * driver awaits this work first), which resumes from what is stored.
+   */
+  #checkpointLost(task: LiveTask, why: string): void {
+    let kept = 0;
+    try {
+      kept = readSyntheticCheckpoint(this.storageFile(task), task.id);
+    } catch {
+      // nothing stored: from the start
+    }
+    if (kept >= task.baseProgress) return;
+    const { store } = this.o.options;
+    this.o.tallies.lostSeconds += task.baseProgress - kept;
+    task.baseProgress = kept;
+    task.lastCheckpoint = Math.min(task.lastCheckpoint, kept);
+    task.needsRestore = kept > 0;
+    store.patchJob(task.id, {
+      base_progress_seconds: kept,
+      last_checkpoint_seconds: task.lastCheckpoint,
+      needs_restore: task.needsRestore ? 1 : 0,
+    });
+    store.note(this.o.now, task.id, `checkpoint lost (${why}): back to ${kept} work-seconds`);
+    this.o.saveTallies();
   }
 
   async #checkpoint(
