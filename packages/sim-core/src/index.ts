@@ -102,6 +102,11 @@ export {
   planGraceCheckpoint,
 } from './planning/checkpoint.js';
 export {
+  type DestinationInstance,
+  type DestinationSource,
+  gatherDestinations,
+} from './planning/destination-source.js';
+export {
   type Destination,
   type DisplacedTask,
   MIGRATION_PLANNERS,

@@ -6,7 +6,7 @@
  * for the policy to place).
  */
 
-import { type Destination, respondToPreemption } from '@synkti/sim-core';
+import { type DestinationSource, respondToPreemption } from '@synkti/sim-core';
 import type { LiveInstance, LiveTask } from './objects.js';
 import type { Orchestrator } from './orchestrator.js';
 
@@ -31,23 +31,12 @@ export function detectNotice(o: Orchestrator, inst: LiveInstance): void {
   for (const task of o.pending)
     if (task.preemptions > 0 && !fromHere.has(task)) displaced.push(task);
 
-  const smallest = Math.min(...displaced.map((t) => t.memoryMb));
-  const destinations: Destination[] = [];
-  for (const market of ['spot', 'on-demand'] as const) {
-    for (
-      let d = o.findFrom(market, smallest, 0);
-      d;
-      d = o.findFrom(market, smallest, d.position + 1)
-    ) {
-      destinations.push({
-        id: d.id,
-        position: d.position,
-        freeMemoryMb: d.freeMemoryMb,
-        bandwidthMBps: d.type.networkMBps,
-        bootSecondsLeft: Math.max(0, d.readyAt - now),
-      });
-    }
-  }
+  // Found as simulate finds them (sim-core's destination source).
+  const destinations: DestinationSource = {
+    find: (market, minFree, from) => o.findFrom(market, minFree, from),
+    now,
+    bandwidthsMBps: o.instanceTypes.map((t) => t.networkMBps),
+  };
   const policy = o.options.policy;
   const accepts = policy.acceptsMigration?.bind(policy);
   const response = respondToPreemption({

@@ -17,6 +17,7 @@ import {
   type GraceCheckpointPlan,
   planGraceCheckpoint,
 } from './checkpoint.js';
+import { type DestinationSource, gatherDestinations } from './destination-source.js';
 import {
   type Destination,
   type DisplacedTask,
@@ -47,8 +48,11 @@ export interface PreemptionInput {
   readonly sourceBandwidthMBps: number;
   /** Tasks to place, in the order the planners see them. */
   readonly displaced: readonly DisplacedTaskState[];
-  /** Accepting instances with room for the smallest displaced task. */
-  readonly destinations: readonly Destination[];
+  /**
+   * Accepting instances with room for the smallest displaced task: all of them, or a source
+   * that finds them (destination-source.ts), read only as far as any planner could use.
+   */
+  readonly destinations: readonly Destination[] | DestinationSource;
   /** Grace period − detection latency: time left for transfers, seconds. */
   readonly windowSeconds: number;
   readonly thresholds: CheckpointThresholds;
@@ -91,15 +95,16 @@ export function respondToPreemption(input: PreemptionInput): PreemptionResponse 
   }));
   const accepts = input.accepts;
   const filter = accepts ? (t: DisplacedTask, d: Destination) => accepts(t.id, d.id) : undefined;
-  const plans = planMigrationsEach(candidates, input.destinations, MIGRATION_PLANNERS, filter);
+  const source = input.destinations;
+  const destinations = isSource(source) ? gatherDestinations(candidates, source, filter) : source;
+  const plans = planMigrationsEach(candidates, destinations, MIGRATION_PLANNERS, filter);
   const moves = plans.get(input.planner) as PlannedMove[];
   const destinationOf = new Map(moves.map((m) => [m.taskId, m.destinationId]));
   // Bandwidths of the destinations moved to (few), not of every candidate.
   const bandwidthOf = new Map<string, number>();
   if (moves.length > 0) {
     const targets = new Set(destinationOf.values());
-    for (const d of input.destinations)
-      if (targets.has(d.id)) bandwidthOf.set(d.id, d.bandwidthMBps);
+    for (const d of destinations) if (targets.has(d.id)) bandwidthOf.set(d.id, d.bandwidthMBps);
   }
 
   const checkpoints: CheckpointStep[] = [];
@@ -127,4 +132,8 @@ export function respondToPreemption(input: PreemptionInput): PreemptionResponse 
     queue += plan.transferSeconds;
   }
   return { moves, plans, checkpoints };
+}
+
+function isSource(d: readonly Destination[] | DestinationSource): d is DestinationSource {
+  return !Array.isArray(d);
 }

@@ -7,7 +7,8 @@
 
 import type { InstanceState } from '../cluster/instance-state.js';
 import type { TaskState } from '../cluster/task-state.js';
-import { type Destination, MIGRATION_PLANNERS, type PlannedMove } from '../planning/migration.js';
+import type { DestinationSource } from '../planning/destination-source.js';
+import { MIGRATION_PLANNERS, type PlannedMove } from '../planning/migration.js';
 import { respondToPreemption } from '../planning/preemption-response.js';
 import { assign, detach, resumeTime } from './lifecycle.js';
 import type { RunState } from './state.js';
@@ -30,24 +31,12 @@ export function detect(s: RunState, inst: InstanceState): void {
   for (const task of s.pending)
     if (task.preemptions > 0 && !fromHere.has(task)) displaced.push(task);
 
-  // Candidates from the capacity index: accepting instances with room for the smallest task.
-  const smallest = Math.min(...displaced.map((t) => t.memoryMb));
-  const destinations: Destination[] = [];
-  for (const market of ['spot', 'on-demand'] as const) {
-    for (
-      let d = s.findInstance(market, smallest);
-      d;
-      d = s.findInstance(market, smallest, d.position + 1)
-    ) {
-      destinations.push({
-        id: d.id,
-        position: d.position,
-        freeMemoryMb: d.freeMemoryMb,
-        bandwidthMBps: d.type.networkMBps,
-        bootSecondsLeft: Math.max(0, d.readyAt - now),
-      });
-    }
-  }
+  // Candidates from the capacity index, read only as far as a planner could use them.
+  const destinations: DestinationSource = {
+    find: (market, minFree, from) => s.findInstance(market, minFree, from),
+    now,
+    bandwidthsMBps: s.bandwidthsMBps,
+  };
   const policy = s.options.policy;
   const accepts = policy.acceptsMigration?.bind(policy);
   const response = respondToPreemption({

@@ -72,6 +72,8 @@ export class RunState implements DecisionWorld {
   readonly horizonSeconds: number;
   /** Names of every instance type (decisions.ts `DecisionWorld`). */
   readonly typeNames: readonly string[];
+  /** Bandwidth of every instance type, MB/s (a destination source's, planning/). */
+  readonly bandwidthsMBps: readonly number[];
 
   constructor(
     readonly scenario: ResolvedScenario,
@@ -93,6 +95,7 @@ export class RunState implements DecisionWorld {
     });
     this.events = options.recordEvents ? [] : undefined;
     this.typeNames = [...this.markets.keys()];
+    this.bandwidthsMBps = scenario.instanceTypes.map((t) => t.networkMBps);
   }
 
   // ---- DecisionWorld (decisions.ts) --------------------------------------------------------

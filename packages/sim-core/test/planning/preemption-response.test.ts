@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type Destination,
   type DisplacedTaskState,
   type PreemptionInput,
   respondToPreemption,
@@ -17,11 +18,7 @@ const task = (id: string, o: Partial<DisplacedTaskState> = {}): DisplacedTaskSta
   lastCheckpointSeconds: 0,
   ...o,
 });
-const dest = (
-  id: string,
-  position: number,
-  o: Partial<PreemptionInput['destinations'][number]> = {},
-) => ({
+const dest = (id: string, position: number, o: Partial<Destination> = {}) => ({
   id,
   position,
   freeMemoryMb: 24_000,
