@@ -18,7 +18,7 @@ import { checkDecisions } from './decisions.js';
 import { assign, detach, end, launch, resumeTime, scheduleIdle } from './lifecycle.js';
 import { freeSlot } from './market.js';
 import { detect } from './preemption.js';
-import { P_DECIDE, P_STATE, P_TICK, RunState } from './state.js';
+import { P_ARRIVAL, P_DECIDE, P_TICK, RunState } from './state.js';
 import { accruedCostUsd, buildResult } from './tallies.js';
 
 /** See the file comment. */
@@ -100,15 +100,28 @@ export class Run implements SimulationView {
   execute(): RunResult {
     const s = this.#s;
     const { engine } = s;
-    for (const task of s.tasks) {
-      if (task.arrivalSeconds > this.horizonSeconds) continue;
+    // Arrivals one at a time, in (time, workload) order: the next is scheduled when one
+    // fires, so the queue holds one arrival rather than all of them (a million tasks' arrivals
+    // were most of a large run's memory). At their instant they come before every other state
+    // change (P_ARRIVAL), as they did when all were scheduled first.
+    const arrivals = s.tasks
+      .filter((t) => t.arrivalSeconds <= this.horizonSeconds)
+      .sort((a, b) => a.arrivalSeconds - b.arrivalSeconds);
+    let nextArrival = 0;
+    const scheduleArrival = (): void => {
+      const task = arrivals[nextArrival++];
+      if (task === undefined) return;
       engine.scheduleAt(
         task.arrivalSeconds,
-        () => this.#arrive(task),
-        `arrival ${task.id}`,
-        P_STATE,
+        () => {
+          this.#arrive(task);
+          scheduleArrival();
+        },
+        'arrival',
+        P_ARRIVAL,
       );
-    }
+    };
+    scheduleArrival();
     const tick = this.scenario.policyTickSeconds;
     if (tick !== undefined) {
       // Tick k at k × tick exactly (not a running sum), so ticks equal to a trace's gap stay on

@@ -25,6 +25,8 @@ import type { DecisionWorld } from './decisions.js';
 import { buildMarket, type TypeMarket } from './market.js';
 import { Tallies } from './tallies.js';
 
+/** Priority of arrivals: before the other state changes of their instant. */
+export const P_ARRIVAL = -1;
 /** Priority of state changes. */
 export const P_STATE = 0;
 /** Priority of policy ticks: after the state changes of their instant. */
