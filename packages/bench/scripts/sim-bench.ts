@@ -1,10 +1,14 @@
 /**
- * `npm run bench:sim`: wall time and events/second of `simulate` for 1k, 10k and 100k tasks
- * over 30 simulated days with the prototype's task distribution (greedy-spot, optimal
- * migration), and the growth ratio time(100k)/time(10k), measured in this one run.
+ * `npm run bench:sim [-- --tasks 100000,1000000]`: wall time, events/second and peak memory of
+ * `simulate` for each task count (default 1k, 10k and 100k) over 30 simulated days with the
+ * prototype's task distribution (greedy-spot, optimal migration), and the growth ratio of each
+ * size's time to the previous one's, measured in this one run. Each size runs in its own child
+ * process, so its peak RSS is its own.
  */
 
+import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { createPolicy } from '@synkti/policies';
 import { type Scenario, simulate } from '@synkti/sim-core';
 
@@ -45,11 +49,8 @@ function scenario(count: number): Scenario {
   };
 }
 
-const rows: { n: number; ms: number; events: number }[] = [];
-console.log(`simulate(): greedy-spot, optimal migration, ${DAYS} simulated days, seed 1`);
-console.log('tasks | wall ms | events | events/s | completed');
-console.log('--- | --- | --- | --- | ---');
-for (const n of [1_000, 10_000, 100_000]) {
+/** One size, in this process: prints its figures as JSON. */
+function measureOne(n: number): void {
   const start = performance.now();
   const r = simulate(scenario(n), {
     policy: createPolicy('greedy-spot'),
@@ -57,17 +58,78 @@ for (const n of [1_000, 10_000, 100_000]) {
     seed: 1,
   });
   const ms = performance.now() - start;
-  rows.push({ n, ms, events: r.eventsProcessed });
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
   console.log(
-    [
-      n,
-      ms.toFixed(0),
-      r.eventsProcessed,
-      ((r.eventsProcessed / ms) * 1000).toFixed(0),
-      r.tasksCompleted,
-    ].join(' | '),
+    JSON.stringify({ n, ms, events: r.eventsProcessed, completed: r.tasksCompleted, peakRssMb }),
   );
 }
-const t10k = rows[1]?.ms ?? Number.NaN;
-const t100k = rows[2]?.ms ?? Number.NaN;
-console.log(`time(100k)/time(10k) = ${(t100k / t10k).toFixed(1)} (target <= 15; n log n ≈ 12.5)`);
+
+function parseTasks(argv: readonly string[]): number[] {
+  const at = argv.indexOf('--tasks');
+  if (at < 0) return [1_000, 10_000, 100_000];
+  const list = (argv[at + 1] ?? '').split(',').map((x) => Number(x));
+  if (list.length === 0 || list.some((x) => !(Number.isInteger(x) && x > 0))) {
+    console.error(
+      `--tasks: expected task counts separated by commas, got ${JSON.stringify(argv[at + 1])}`,
+    );
+    process.exit(2);
+  }
+  return list;
+}
+
+const one = process.argv.indexOf('--one');
+if (one >= 0) {
+  measureOne(Number(process.argv[one + 1]));
+} else {
+  const sizes = parseTasks(process.argv);
+  console.log(
+    `simulate(): greedy-spot, optimal migration, ${DAYS} simulated days, seed 1; each size in its own process`,
+  );
+  console.log(
+    'tasks | wall ms | events | events/s | completed | peak RSS MB | RSS KB per task | time / previous size',
+  );
+  console.log('--- | --- | --- | --- | --- | --- | --- | ---');
+  const rows: { n: number; ms: number }[] = [];
+  for (const n of sizes) {
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), '--one', String(n)],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
+    if (child.status !== 0) {
+      console.error(child.stderr);
+      process.exit(1);
+    }
+    const r = JSON.parse(child.stdout.trim().split('\n').pop() as string) as {
+      n: number;
+      ms: number;
+      events: number;
+      completed: number;
+      peakRssMb: number;
+    };
+    const previous = rows.at(-1);
+    rows.push(r);
+    console.log(
+      [
+        n,
+        r.ms.toFixed(0),
+        r.events,
+        ((r.events / r.ms) * 1000).toFixed(0),
+        r.completed,
+        r.peakRssMb.toFixed(0),
+        ((r.peakRssMb * 1024) / n).toFixed(2),
+        previous
+          ? `${(r.ms / previous.ms).toFixed(1)} for ${(n / previous.n).toFixed(1)}× the tasks`
+          : '–',
+      ].join(' | '),
+    );
+  }
+  const first = rows[0];
+  const last = rows.at(-1);
+  if (first && last && last !== first) {
+    const k = last.n / first.n;
+    console.log(
+      `time(${last.n})/time(${first.n}) = ${(last.ms / first.ms).toFixed(1)} for ${k}× the tasks (n log n would give ${((k * Math.log(last.n)) / Math.log(first.n)).toFixed(1)})`,
+    );
+  }
+}
