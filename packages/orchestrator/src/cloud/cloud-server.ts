@@ -68,9 +68,21 @@ export async function startCloudServer(
   imds.register(app);
   const agents = options.agents;
   const endpoints = new Map<string, AgentEndpoint | 'starting'>();
+  // An ended instance's agent stops with it. On the virtual clock, when time moves past the
+  // termination: time stands still until the orchestrator moves it, and at the termination's
+  // instant the orchestrator's own work (a detection due then, with no grace period) comes
+  // first, as in simulate's event order.
+  const doomed: { readonly at: number; readonly id: string }[] = [];
   cloud.onEvent((e) => {
-    if (agents && e.kind === 'state' && e.state === 'terminated') void agents.stop(e.instanceId);
+    if (!agents || e.kind !== 'state' || e.state !== 'terminated') return;
+    if (cloud.clockKind === 'virtual') doomed.push({ at: e.at, id: e.instanceId });
+    else void agents.stop(e.instanceId);
   });
+  const stopBefore = (t: number): void => {
+    while (doomed.length > 0 && (doomed[0] as { at: number }).at < t) {
+      void agents?.stop((doomed.shift() as { id: string }).id);
+    }
+  };
   const described = (inst: CloudInstance): CloudInstance => {
     const agent = endpoints.get(inst.id);
     return { ...inst, imdsUrl: imds.urlFor(serverUrl, inst.id), ...(agent ? { agent } : {}) };
@@ -117,7 +129,9 @@ export async function startCloudServer(
   app.post('/advance', async (req) => {
     if (cloud.clockKind !== 'virtual')
       throw new PermanentCloudError('the scaled clock moves itself');
-    cloud.advanceToNow((req.body as { to: number }).to);
+    const to = (req.body as { to: number }).to;
+    stopBefore(to);
+    cloud.advanceToNow(to);
     return { now: cloud.clock.now() };
   });
   app.get('/events', async (req) =>
