@@ -197,7 +197,6 @@ const withAgents: Scenario = {
   const host = new InProcessAgents(path.join(dir, 'agents'));
   const secret = randomBytes(32).toString('hex');
   const server = await startCloudServer(emulated, { secret, agents: host });
-  const ticker = setInterval(() => emulated.advanceToNow(agentClock.now()), 10);
   const http = new HttpCloud(server.url, secret);
   await http.now();
   const actions: number[] = [];
@@ -216,7 +215,6 @@ const withAgents: Scenario = {
     const seen = (await host.status(entry.id))?.noticedAtMs;
     if (seen != null) imds.push(seen - (agentClock.wallMsAt(entry.noticedAt) as number));
   }
-  clearInterval(ticker);
   await server.close();
   run.store.close();
   rmSync(dir, { recursive: true, force: true });

@@ -138,20 +138,9 @@ async function openCloud(
   );
   const secret = randomBytes(32).toString('hex');
   const server = await startCloudServer(emulated, { secret, agents: options.agents });
-  // A scaled clock moves itself: what falls due happens within 10 ms of wall time.
-  const ticker =
-    clock === 'virtual'
-      ? undefined
-      : setInterval(() => emulated.advanceToNow(emulated.clock.now()), 10);
   const http = new HttpCloud(server.url, secret);
   await http.now(); // learns the clock's kind
-  return {
-    cloud: http,
-    close: async () => {
-      if (ticker) clearInterval(ticker);
-      await server.close();
-    },
-  };
+  return { cloud: http, close: () => server.close() };
 }
 
 async function runOn(

@@ -20,6 +20,9 @@ import {
   PermanentCloudError,
 } from './provider.js';
 
+/** How often a served cloud on the scaled clock carries out what has fallen due, wall ms. */
+export const TICK_MS = 10;
+
 /** A running cloud server. */
 export interface CloudServer {
   readonly url: string;
@@ -153,9 +156,16 @@ export async function startCloudServer(
   });
   const url = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   serverUrl = url;
+  // On the scaled clock the served cloud moves itself: what falls due happens within
+  // TICK_MS of wall time, whether or not anyone is asking.
+  const ticker =
+    cloud.clockKind === 'scaled'
+      ? setInterval(() => cloud.advanceToNow(cloud.clock.now()), TICK_MS)
+      : undefined;
   return {
     url,
     close: async () => {
+      if (ticker) clearInterval(ticker);
       await app.close();
       await agents?.close();
     },
