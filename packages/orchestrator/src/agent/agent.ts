@@ -68,6 +68,27 @@ export interface AgentStatus {
   readonly tasks: readonly AgentTask[];
 }
 
+/** A task's record as it starts: a command's, or a synthetic task's from its spec. */
+function startedRecord(
+  id: string,
+  checkpointDir: string,
+  synthetic: SyntheticSpec | null,
+): AgentTask {
+  return {
+    id,
+    state: 'running',
+    exitCode: null,
+    signal: null,
+    progressSeconds: synthetic?.baseProgressSeconds ?? 0,
+    lastCheckpoint: null,
+    checkpoints: 0,
+    result: null,
+    checkpointDir,
+    synthetic,
+    finishesAt: synthetic === null ? null : syntheticFinishesAt(synthetic),
+  };
+}
+
 /** A task and what the agent keeps of it. */
 interface TaskEntry {
   readonly record: AgentTask;
@@ -152,19 +173,7 @@ export class Agent {
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const record: AgentTask = {
-      id,
-      state: 'running',
-      exitCode: null,
-      signal: null,
-      progressSeconds: 0,
-      lastCheckpoint: null,
-      checkpoints: 0,
-      result: null,
-      checkpointDir,
-      synthetic: null,
-      finishesAt: null,
-    };
+    const record = startedRecord(id, checkpointDir, null);
     const entry: TaskEntry = { record, child, request, spoken: false, signalDue: false };
     let rest = '';
     child.stdout?.on('data', (d) => {
@@ -235,19 +244,7 @@ export class Agent {
     const synthetic: SyntheticSpec = resumeFrom
       ? { ...checked, baseProgressSeconds: readSyntheticCheckpoint(resumeFrom, id) }
       : checked;
-    const record: AgentTask = {
-      id,
-      state: 'running',
-      exitCode: null,
-      signal: null,
-      progressSeconds: synthetic.baseProgressSeconds,
-      lastCheckpoint: null,
-      checkpoints: 0,
-      result: null,
-      checkpointDir,
-      synthetic,
-      finishesAt: syntheticFinishesAt(synthetic),
-    };
+    const record = startedRecord(id, checkpointDir, synthetic);
     this.#tasks.set(id, { record, child: undefined, request, spoken: true, signalDue: false });
     return { ...record };
   }

@@ -140,6 +140,11 @@ export class AgentWork {
     }
   }
 
+  /** Stops `task` on `inst`'s agent (gone with its instance: nothing to stop). */
+  #stop(task: LiveTask, inst: LiveInstance): Promise<void> {
+    return this.#tolerated(inst, async () => (await this.#client(inst)).stop(task.id));
+  }
+
   /**
    * The checkpoint `inst`'s agent resumes `task` from: one delivered to it, or the storage
    * copy handed over now; undefined when there is none (a synthetic task's must keep `base`).
@@ -162,9 +167,7 @@ export class AgentWork {
   /** `task` completed on `inst` (the orchestrator's arithmetic): its agent lets it go. */
   completed(task: LiveTask, inst: LiveInstance): void {
     if (inst.agent === undefined || this.command) return;
-    this.o.work.push(() =>
-      this.#tolerated(inst, async () => (await this.#client(inst)).stop(task.id)),
-    );
+    this.o.work.push(() => this.#stop(task, inst));
   }
 
   /**
@@ -196,9 +199,7 @@ export class AgentWork {
     const at = this.o.now;
     this.#delivered.delete(task);
     if (keptSeconds <= 0) {
-      this.o.work.push(() =>
-        this.#tolerated(from, async () => (await this.#client(from)).stop(task.id)),
-      );
+      this.o.work.push(() => this.#stop(task, from));
       return;
     }
     const move = async (): Promise<void> => {
@@ -225,14 +226,14 @@ export class AgentWork {
           this.#checkpointLost(task, error.message);
           return;
         }
-        await this.#tolerated(from, async () => (await this.#client(from)).stop(task.id));
+        await this.#stop(task, from);
       });
       return;
     }
     // A command checkpoints in its own time: in the background, the next start waits for it.
     const transfer = move()
       .catch(() => undefined) // the source died first: the job restarts without it
-      .finally(() => this.#tolerated(from, async () => (await this.#client(from)).stop(task.id)));
+      .finally(() => this.#stop(task, from));
     this.#transfers.set(task, transfer);
   }
 
