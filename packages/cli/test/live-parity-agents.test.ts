@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,9 +49,24 @@ describe('live mode through agents on the virtual clock equals simulate()', () =
         const sim = simulate(scenario, { policy: createPolicy(p.name, p.params), migration, seed });
         const where = `${file} ${p.label} seed ${seed}`;
         for (const k of COMPARED) expect(live.summary[k], `${where}: ${k}`).toBe(sim[k]);
-        // Jobs ran on agents, and kept checkpoints moved between them.
-        const onAgents = live.store.journal().filter((e) => e.to_state === 'RUNNING').length;
-        expect(onAgents, `${where}: jobs started`).toBeGreaterThan(0);
+        // Every job that computed was started on an agent (each has its directory there), and
+        // kept checkpoints moved between them.
+        const computed = new Set(
+          live.store
+            .journal()
+            .filter((e) => e.what === 'job' && e.to_state === 'RUNNING')
+            .map((e) => e.id),
+        );
+        const agentsDir = path.join(stateDir, 'agents');
+        const onAgents = new Set(
+          readdirSync(agentsDir).flatMap((i) =>
+            existsSync(path.join(agentsDir, i, 'tasks'))
+              ? readdirSync(path.join(agentsDir, i, 'tasks'))
+              : [],
+          ),
+        );
+        expect(computed.size, `${where}: jobs computed`).toBeGreaterThan(0);
+        expect([...onAgents].sort(), `${where}: jobs on agents`).toEqual([...computed].sort());
         if (sim.checkpointsFull + sim.checkpointsPartial > 0 && sim.migrations > 0) {
           expect(
             live.orchestrator.agents.checkpointsMoved,
