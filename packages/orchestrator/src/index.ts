@@ -18,6 +18,7 @@ export {
   AgentUnreachableError,
 } from './agent/agent-client.js';
 export { ImdsClient, type InstanceAction } from './agent/imds-client.js';
+export { AgentS3, checkS3Location, type S3Location } from './agent/s3-checkpoints.js';
 export {
   readSyntheticCheckpoint,
   SYNTHETIC_BYTES_PER_MB,
@@ -26,6 +27,42 @@ export {
   syntheticProgressAt,
   writeSyntheticCheckpoint,
 } from './agent/synthetic.js';
+export { AWS_META, AwsCloud, type AwsCloudOptions, queueName } from './aws/aws-cloud.js';
+export {
+  AWS_NOTICE_SECONDS,
+  type AwsConfig,
+  type AwsConfigFile,
+  type AwsRegionConfig,
+  awsConfigSchema,
+  resolveAwsConfig,
+} from './aws/config.js';
+export {
+  AUTH_CODES,
+  awsCode,
+  CAPACITY_CODES,
+  cloudError,
+  RETRY_BASE_MS,
+  RETRY_MAX_MS,
+  retryStrategy,
+} from './aws/errors.js';
+export {
+  EVENT_TYPES,
+  type Parsed,
+  parseEventMessage,
+  type Received,
+  receiveOnce,
+} from './aws/events.js';
+export { type AgentLocator, AwsRegion, type AwsRegionOptions, TAG } from './aws/region.js';
+export {
+  awsSetup,
+  awsTeardown,
+  eventPattern,
+  queuePolicy,
+  RULES,
+  type SetupOptions,
+  type SetupStep,
+  TARGET_ID,
+} from './aws/setup.js';
 export { type Clock, DEFAULT_SPEED, ScaledClock, VirtualClock } from './clock.js';
 export {
   AGENT_FILE,
@@ -69,6 +106,7 @@ export {
   runLive,
   StoreMismatchError,
 } from './run-live.js';
+export { CloudInbox, type DeadMessage } from './store/inbox.js';
 export {
   FINAL_JOB_STATES,
   INSTANCE_TRANSITIONS,

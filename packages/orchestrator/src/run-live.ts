@@ -72,6 +72,13 @@ export interface RunLiveOptions {
   readonly workloadCommand?: readonly string[];
   /** See {@link OrchestratorOptions.taskRetries}. */
   readonly taskRetries?: number;
+  /** See {@link OrchestratorOptions.s3Checkpoints}. */
+  readonly s3Checkpoints?: OrchestratorOptions['s3Checkpoints'];
+  /**
+   * Scaled clock: end the run once every job is final, releasing what is left, rather than at
+   * the horizon (a real cloud's run: it waits for nothing else). Default false.
+   */
+  readonly stopWhenDone?: boolean;
 }
 
 /** A cloud the driver can read a ledger from. */
@@ -176,6 +183,7 @@ async function runOn(
     ...(options.onCheckpointed ? { onCheckpointed: options.onCheckpointed } : {}),
     ...(options.workloadCommand ? { workloadCommand: options.workloadCommand } : {}),
     ...(options.taskRetries !== undefined ? { taskRetries: options.taskRetries } : {}),
+    ...(options.s3Checkpoints ? { s3Checkpoints: options.s3Checkpoints } : {}),
     checkpointDir: path.join(options.stateDir, 'checkpoints'),
   });
   o.start();
@@ -186,9 +194,13 @@ async function runOn(
     vanished = [];
   };
   if (cloud.clockKind === 'virtual') await drive(o, cloud, store, settle);
-  else await driveScaled(o, cloud, store, settle, options.pollMs ?? 20);
+  else await driveScaled(o, cloud, store, settle, options.pollMs ?? 20, options.stopWhenDone);
   await o.agents.settle();
-  const summary = summarize(o, await cloud.ledgerCostUsd(scenario.horizonSeconds));
+  const until = Math.min(scenario.horizonSeconds, await cloud.now());
+  const summary = summarize(
+    o,
+    await cloud.ledgerCostUsd(options.stopWhenDone ? until : scenario.horizonSeconds),
+  );
   await release(o);
   return { summary, orchestrator: o, store, resumed };
 }
@@ -228,8 +240,10 @@ async function driveScaled(
   store: LiveStore,
   afterFirstRead: () => void,
   pollMs: number,
+  stopWhenDone = false,
 ): Promise<void> {
   const horizon = o.horizonSeconds;
+  const done = () => stopWhenDone && [...o.tasks.values()].every((t) => t.status === 'completed');
   const catchUp = () => {
     if (cloud instanceof EmulatedCloud) cloud.advanceToNow(cloud.clock.now());
   };
@@ -237,7 +251,7 @@ async function driveScaled(
   const read = await startReading(o, cloud, store, afterFirstRead);
   for (;;) {
     const now = await cloud.now();
-    if (now > horizon && o.engine.nextEventTime > horizon) break;
+    if ((now > horizon && o.engine.nextEventTime > horizon) || done()) break;
     catchUp();
     await read();
     await o.agents.watch(now);

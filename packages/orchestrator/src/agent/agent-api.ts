@@ -11,13 +11,18 @@
  *   task: `{atSeconds, progressSeconds}` kept;
  * - `DELETE /tasks/:id` — stops it (204);
  * - `GET /tasks/:id/checkpoint` — its latest checkpoint (octet-stream; 404 without one);
- * - `PUT /tasks/:id/checkpoint` — receives one (octet-stream); answers with its path here.
+ * - `PUT /tasks/:id/checkpoint` — receives one (octet-stream); answers with its path here;
+ * - `POST /tasks/:id/checkpoint/upload {bucket, key, region, endpoint?}` — uploads its latest
+ *   checkpoint to S3 (a task left without a destination); answers `{bytes}`;
+ * - `POST /tasks/:id/checkpoint/restore {bucket, key, region, endpoint?}` — downloads one from
+ *   S3, as if received; answers with its path here.
  */
 
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Agent, MAX_CHECKPOINT_BYTES } from './agent.js';
+import { checkS3Location } from './s3-checkpoints.js';
 
 /** See the file comment. */
 export function agentApi(agent: Agent): FastifyInstance {
@@ -84,5 +89,11 @@ export function agentApi(agent: Agent): FastifyInstance {
     if (!Buffer.isBuffer(req.body)) throw new RangeError('body: expected application/octet-stream');
     return { path: agent.receiveCheckpoint(req.params.id, req.body) };
   });
+  app.post<{ Params: { id: string } }>('/tasks/:id/checkpoint/upload', async (req) => ({
+    bytes: await agent.uploadCheckpoint(req.params.id, checkS3Location(req.body)),
+  }));
+  app.post<{ Params: { id: string } }>('/tasks/:id/checkpoint/restore', async (req) => ({
+    path: await agent.restoreCheckpoint(req.params.id, checkS3Location(req.body)),
+  }));
   return app;
 }

@@ -6,6 +6,7 @@
 
 import type { AgentEndpoint } from '../cloud/provider.js';
 import type { AgentStatus, AgentTask } from './agent.js';
+import type { S3Location } from './s3-checkpoints.js';
 import type { SyntheticSpec } from './synthetic.js';
 
 /** The agent did not answer (connection refused, reset, or timed out). */
@@ -137,6 +138,18 @@ export class AgentClient {
   }
 
   /** Stops task `id` (a no-op when it is not running). */
+  /** Has the agent upload task `id`'s latest checkpoint to S3; resolves to its size, bytes. */
+  async uploadCheckpoint(id: string, at: S3Location): Promise<number> {
+    const res = await this.#call('POST', `/tasks/${id}/checkpoint/upload`, at);
+    return ((await res.json()) as { bytes: number }).bytes;
+  }
+
+  /** Has the agent download task `id`'s checkpoint from S3; resolves to its path there. */
+  async restoreCheckpoint(id: string, at: S3Location): Promise<string> {
+    const res = await this.#call('POST', `/tasks/${id}/checkpoint/restore`, at);
+    return ((await res.json()) as { path: string }).path;
+  }
+
   async stop(id: string): Promise<void> {
     await this.#call('DELETE', `/tasks/${id}`);
   }

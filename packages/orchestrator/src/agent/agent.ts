@@ -19,6 +19,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { agentApi } from './agent-api.js';
 import { ImdsClient, type InstanceAction } from './imds-client.js';
+import { AgentS3, type S3Location } from './s3-checkpoints.js';
 import {
   checkSyntheticSpec,
   readSyntheticCheckpoint,
@@ -110,6 +111,11 @@ export interface AgentOptions {
   /** The bearer secret (default: a random one, see {@link Agent.secret}). */
   readonly secret?: string;
   readonly port?: number;
+  /**
+   * The address to serve on. Default 127.0.0.1; on EC2 the instance's private address, so the
+   * orchestrator reaches it (within the security group; the secret still guards every request).
+   */
+  readonly host?: string;
   /** IMDS polling interval, wall ms (≤ {@link MAX_POLL_MS}). Default 200. */
   readonly pollMs?: number;
 }
@@ -117,6 +123,7 @@ export interface AgentOptions {
 /** See the file comment. */
 export class Agent {
   readonly secret: string;
+  readonly #s3 = new AgentS3();
   readonly #imds: ImdsClient;
   readonly #tasks = new Map<string, TaskEntry>();
   #notice: InstanceAction | null = null;
@@ -366,15 +373,41 @@ export class Agent {
   /** Serves the agent's API (agent-api.ts) and starts polling IMDS. Resolves to its URL. */
   async start(): Promise<string> {
     const app = agentApi(this);
-    const url = await app.listen({ host: '127.0.0.1', port: this.options.port ?? 0 });
+    const url = await app.listen({
+      host: this.options.host ?? '127.0.0.1',
+      port: this.options.port ?? 0,
+    });
     this.#app = app;
     this.#poller = setInterval(() => void this.#poll(), this.options.pollMs ?? 200);
     void this.#poll();
     return url;
   }
 
+  /**
+   * Uploads task `id`'s latest checkpoint to S3 (s3-checkpoints.ts); resolves to its size,
+   * bytes. @throws RangeError when it has none.
+   */
+  async uploadCheckpoint(id: string, at: S3Location): Promise<number> {
+    const file = this.checkpointFile(id);
+    if (file === undefined) throw new RangeError(`task ${id}: no checkpoint to upload`);
+    return this.#s3.upload(file, at);
+  }
+
+  /**
+   * Downloads task `id`'s checkpoint from S3 and keeps it as a received one; resolves to its
+   * path (the task's resume file). @throws RangeError when there is no such object.
+   */
+  async restoreCheckpoint(id: string, at: S3Location): Promise<string> {
+    const bytes = await this.#s3.download(at);
+    if (bytes === undefined) {
+      throw new RangeError(`task ${id}: no checkpoint at s3://${at.bucket}/${at.key}`);
+    }
+    return this.receiveCheckpoint(id, Buffer.from(bytes));
+  }
+
   /** Stops polling and serving; kills the tasks (an instance going away). */
   async stop(): Promise<void> {
+    this.#s3.close();
     if (this.#poller) clearInterval(this.#poller);
     for (const t of this.#tasks.values())
       if (t.record.state === 'running') t.child?.kill('SIGKILL');

@@ -9,7 +9,8 @@
  *   source agent checkpoints the task (a synthetic one keeps exactly the plan's progress; a
  *   command is signalled and its own checkpoint awaited), the checkpoint goes to the checkpoint
  *   storage directory and, when the planner chose a destination, to the destination's agent;
- *   the task is stopped on the source;
+ *   with none and S3 configured (AWS), the source agent uploads it to S3 and the next
+ *   instance's agent restores it from there; the task is stopped on the source;
  * - **watching** (scaled clock): every look, each instance computing a task is asked its
  *   status. A command's exit is the job's end: 0 succeeds it; any other status is a failed
  *   attempt, retried (from the start) while the job has retries left, then FAILED with the exit
@@ -25,7 +26,8 @@
 
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AgentClient, AgentUnreachableError } from '../agent/agent-client.js';
+import { AgentClient, AgentRefusedError, AgentUnreachableError } from '../agent/agent-client.js';
+import type { S3Location } from '../agent/s3-checkpoints.js';
 import { readSyntheticCheckpoint, type SyntheticSpec } from '../agent/synthetic.js';
 import type { AgentEndpoint, CloudInstance } from '../cloud/provider.js';
 import type { LiveInstance, LiveTask } from './objects.js';
@@ -71,6 +73,20 @@ export class AgentWork {
   /** Where a job's checkpoint is kept between instances. */
   storageFile(task: LiveTask): string {
     return path.join(this.o.options.checkpointDir ?? '.', `${task.id}.checkpoint`);
+  }
+
+  /** Where `task`'s checkpoint is kept on S3, when S3 is configured. */
+  s3Location(task: LiveTask): S3Location | undefined {
+    const s3 = this.o.options.s3Checkpoints;
+    if (s3 === undefined) return undefined;
+    const { prefix, ...bucket } = s3;
+    return { ...bucket, key: `${prefix}${task.id}.checkpoint` };
+  }
+
+  /** The progress `task`'s S3 checkpoint keeps, work-seconds (in the store: durable). */
+  #s3Progress(task: LiveTask): number | undefined {
+    const v = this.o.options.store.getMeta(`s3-checkpoint:${task.id}`);
+    return v === undefined ? undefined : Number(v);
   }
 
   /**
@@ -158,10 +174,26 @@ export class AgentWork {
     try {
       bytes = readFileSync(file);
     } catch {
-      return undefined; // no checkpoint kept (a synthetic task's periodic ones are modelled only)
+      // none kept here (a synthetic task's periodic ones are modelled only): S3's, if any
+      return this.#fromS3(task, inst, base);
     }
-    if (!this.command && readSyntheticCheckpoint(file, task.id) !== base) return undefined;
+    if (!this.command && readSyntheticCheckpoint(file, task.id) !== base)
+      return this.#fromS3(task, inst, base);
     return (await this.#client(inst)).putCheckpoint(task.id, bytes);
+  }
+
+  /** `inst`'s agent restores `task`'s S3 checkpoint, when that keeps `base` (a command's: any). */
+  async #fromS3(task: LiveTask, inst: LiveInstance, base: number): Promise<string | undefined> {
+    const at = this.s3Location(task);
+    const kept = this.#s3Progress(task);
+    if (at === undefined || kept === undefined || (!this.command && kept !== base))
+      return undefined;
+    try {
+      return await (await this.#client(inst)).restoreCheckpoint(task.id, at);
+    } catch (error) {
+      if (!(error instanceof AgentRefusedError)) throw error;
+      return undefined; // not there (deleted behind the run's back): from what the spec says
+    }
   }
 
   /** `task` completed on `inst` (the orchestrator's arithmetic): its agent lets it go. */
@@ -202,8 +234,18 @@ export class AgentWork {
       this.o.work.push(() => this.#stop(task, from));
       return;
     }
+    const s3 = to === undefined ? this.s3Location(task) : undefined;
     const move = async (): Promise<void> => {
-      const bytes = await this.#checkpoint(await this.#client(from), task, at, keptSeconds);
+      const source = await this.#client(from);
+      await this.#checkpoint(source, task, at, keptSeconds);
+      if (s3 !== undefined) {
+        // No destination: the source agent uploads it; the next instance restores it.
+        await source.uploadCheckpoint(task.id, s3);
+        this.o.options.store.setMeta(`s3-checkpoint:${task.id}`, String(keptSeconds));
+        this.checkpointsMoved++;
+        return;
+      }
+      const bytes = await source.checkpoint(task.id);
       if (bytes === undefined) return;
       const file = this.storageFile(task);
       mkdirSync(path.dirname(file), { recursive: true });
@@ -244,11 +286,11 @@ export class AgentWork {
    * driver awaits this work first), which resumes from what is stored.
    */
   #checkpointLost(task: LiveTask, why: string): void {
-    let kept = 0;
+    let kept = this.#s3Progress(task) ?? 0;
     try {
-      kept = readSyntheticCheckpoint(this.storageFile(task), task.id);
+      kept = Math.max(kept, readSyntheticCheckpoint(this.storageFile(task), task.id));
     } catch {
-      // nothing stored: from the start
+      // nothing stored here: S3's, or from the start
     }
     if (kept >= task.baseProgress) return;
     const { store } = this.o.options;
@@ -265,16 +307,10 @@ export class AgentWork {
     this.o.saveTallies();
   }
 
-  async #checkpoint(
-    source: AgentClient,
-    task: LiveTask,
-    at: number,
-    keptSeconds: number,
-  ): Promise<Uint8Array | undefined> {
+  async #checkpoint(source: AgentClient, task: LiveTask, at: number, keptSeconds: number) {
     if (!this.command) await source.checkpointSynthetic(task.id, at, keptSeconds);
     else await source.checkpointCommand(task.id);
     this.o.options.onCheckpointed?.(task.id, at);
-    return source.checkpoint(task.id);
   }
 
   /** Waits for every checkpoint in flight (the end of a run). */

@@ -167,7 +167,8 @@ export class Lifecycle {
 
   /** A notice: detection after the latency (the cloud terminates it after the grace period). */
   notice(inst: LiveInstance): void {
-    if (inst.endedAt !== undefined) return;
+    // A second warning for one instance (EventBridge and SQS deliver at least once) is a no-op.
+    if (inst.endedAt !== undefined || inst.state === 'notified') return;
     const now = this.o.now;
     this.o.tallies.preemptions++;
     inst.state = 'notified';

@@ -30,6 +30,7 @@ import {
   type SimulationView,
   type TaskView,
 } from '@synkti/sim-core';
+import type { S3Location } from '../agent/s3-checkpoints.js';
 import {
   CapacityError,
   type CloudEvent,
@@ -89,6 +90,11 @@ export interface OrchestratorOptions {
   readonly onCheckpointed?: (taskId: string, dueSeconds: number) => void;
   /** Where jobs' checkpoints are kept between instances (with agents). */
   readonly checkpointDir?: string;
+  /**
+   * S3 for the checkpoints of jobs left without a destination (AWS): the source agent uploads
+   * there and the next instance's agent restores from there. Keys are `prefix` + the job id.
+   */
+  readonly s3Checkpoints?: Omit<S3Location, 'key'> & { readonly prefix: string };
 }
 
 /** Counts of what happened, for the summary (summary.ts). */

@@ -73,4 +73,21 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE instances ADD COLUMN rebalance_at REAL;
   `,
+  // 3: a real cloud's events as received (store/inbox.ts), and the messages that were not events.
+  `
+  CREATE TABLE inbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- the CloudDriver's event sequence number
+    message_id TEXT NOT NULL UNIQUE,        -- the source's id: a redelivery is a no-op
+    received_at_ms INTEGER NOT NULL,        -- wall ms since the epoch
+    event TEXT NOT NULL                     -- the CloudEvent, JSON
+  );
+  CREATE TABLE dead_messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id TEXT NOT NULL UNIQUE,
+    received_at_ms INTEGER NOT NULL,
+    source TEXT NOT NULL,                   -- where it came from (the queue's URL)
+    reason TEXT NOT NULL,                   -- why it is not an event: field path, expected, found
+    body TEXT NOT NULL                      -- the raw body, as received
+  );
+  `,
 ];
