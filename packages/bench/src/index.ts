@@ -25,5 +25,6 @@ export {
   type PolicyRef,
   type SweepPoint,
 } from './scenario-file/load.js';
+export { readValidated } from './scenario-file/validated.js';
 export { importPolicyModules, type PolicyModuleEntry } from './sweep/policy-modules.js';
 export { executeRun, expandRuns, METRIC_COLUMNS, type RunRow, type RunSpec } from './sweep/runs.js';

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InputError, importPolicyModules, type LoadedScenario, loadScenario } from '@synkti/bench';
 import {
+  type AwsConfig,
   COMPARED,
   DEFAULT_SPEED,
   type LiveRun,
@@ -22,15 +23,18 @@ import {
   MIGRATION_PLANNERS,
   type MigrationPlanner,
   type RunResult,
+  resolveScenario,
   type Scenario,
   simulate,
 } from '@synkti/sim-core';
+import { awsCloudFor, loadAwsConfig } from './aws.js';
 import { type AgentKind, agentHost, checkAgentKind, cloudAt, defaultAgentKind } from './cloud.js';
 
 /** The options of `synkti live`, as parsed. */
 export interface LiveOptions {
   readonly scenario: string;
-  readonly clock: string;
+  /** `virtual` (default) or `scaled`; with `aws`, the wall's (not given). */
+  readonly clock: string | undefined;
   readonly speed: number | undefined;
   readonly stateDir: string | undefined;
   readonly policy: string | undefined;
@@ -49,6 +53,8 @@ export interface LiveOptions {
   readonly workloadCommand?: readonly string[] | undefined;
   /** Retries of a job whose command exits non-zero. */
   readonly taskRetries?: number | undefined;
+  /** An AWS provider configuration file: the run is on AWS (wall clock; resumable). */
+  readonly aws?: string | undefined;
 }
 
 /** A live run, fully specified and checked. */
@@ -61,10 +67,28 @@ interface LivePlan {
   readonly seed: string | number;
   readonly stateDir: string;
   readonly agents: AgentKind;
+  readonly clock: 'virtual' | 'scaled' | 'aws';
+  /** The AWS provider's configuration, with `--aws`. */
+  readonly aws: AwsConfig | undefined;
 }
 
 /** Checks the options and loads the scenario. @throws InputError (exit 2). */
-export function planLive(o: LiveOptions): LivePlan {
+export function planLive(given: LiveOptions): LivePlan {
+  if (given.aws !== undefined) {
+    for (const [flag, v] of [
+      ['--cloud', given.cloud],
+      ['--clock', given.clock],
+      ['--speed', given.speed],
+      ['--agents', given.agents],
+    ] as const) {
+      if (v !== undefined) {
+        throw new InputError(
+          `${flag}: not with --aws (AWS runs on the wall clock, its own agents)`,
+        );
+      }
+    }
+  }
+  const o = { ...given, clock: given.clock ?? 'virtual' };
   if (o.clock !== 'virtual' && o.clock !== 'scaled') {
     throw new InputError(`--clock: expected virtual or scaled, got ${JSON.stringify(o.clock)}`);
   }
@@ -91,7 +115,7 @@ export function planLive(o: LiveOptions): LivePlan {
         '--workload-command: expected the command after --, e.g. -- node train.js',
       );
     }
-    if (o.clock !== 'scaled') {
+    if (o.clock !== 'scaled' && o.aws === undefined) {
       throw new InputError('--workload-command: a command runs in wall time; add --clock scaled');
     }
     if (o.cloud === undefined && agents === 'none') {
@@ -127,13 +151,21 @@ export function planLive(o: LiveOptions): LivePlan {
       'runs',
       `${loaded.name}-seed-${seed}-${new Date().toISOString().replace(/[:.]/g, '-')}`,
     );
-  if (o.cloud === undefined && existsSync(stateDir) && readdirSync(stateDir).length > 0) {
+  const aws = o.aws === undefined ? undefined : loadAwsConfig(o.aws);
+  if (
+    o.cloud === undefined &&
+    aws === undefined &&
+    existsSync(stateDir) &&
+    readdirSync(stateDir).length > 0
+  ) {
     throw new InputError(
       `--state-dir ${stateDir}: not empty, and the cloud that ran it lived in that run's process; ` +
-        'give a new or empty directory (a run against synkti cloud, --cloud DIR, resumes)',
+        'give a new or empty directory (a run against synkti cloud, --cloud DIR, or AWS resumes)',
     );
   }
   return {
+    clock: aws ? 'aws' : o.clock,
+    aws,
     loaded,
     scenario: point.scenario,
     params: point.params,
@@ -153,11 +185,15 @@ function parseSeed(text: string): string | number {
 export async function runLiveCommand(o: LiveOptions): Promise<string> {
   await importPolicyModules(o.policyModules);
   const plan = planLive(o);
-  const cloud = o.cloud === undefined ? undefined : cloudAt(o.cloud);
+  const onAws = plan.aws
+    ? awsCloudFor(plan.aws, plan.stateDir, resolveScenario(plan.scenario).instanceTypes)
+    : undefined;
+  const cloud = onAws?.cloud ?? (o.cloud === undefined ? undefined : cloudAt(o.cloud));
   const agents = cloud ? undefined : agentHost(plan.agents, plan.stateDir);
   const started = performance.now();
   let live: LiveRun;
   try {
+    await onAws?.cloud.start();
     live = await runLive({
       scenario: plan.scenario,
       seed: plan.seed,
@@ -165,14 +201,19 @@ export async function runLiveCommand(o: LiveOptions): Promise<string> {
       migration: plan.migration,
       stateDir: plan.stateDir,
       ...(cloud ? { cloud } : {}),
-      ...(o.clock === 'scaled' ? { clock: { speed: o.speed ?? DEFAULT_SPEED } } : {}),
+      ...(plan.clock === 'scaled' ? { clock: { speed: o.speed ?? DEFAULT_SPEED } } : {}),
       ...(agents ? { agents } : {}),
       ...(o.workloadCommand ? { workloadCommand: o.workloadCommand } : {}),
       ...(o.taskRetries !== undefined ? { taskRetries: o.taskRetries } : {}),
+      ...(onAws ? { stopWhenDone: true, pollMs: 250 } : {}),
+      ...(onAws?.cloud.s3Checkpoints ? { s3Checkpoints: onAws.cloud.s3Checkpoints } : {}),
     });
   } catch (error) {
     if (error instanceof StoreMismatchError) throw new InputError(`--state-dir ${error.message}`);
     throw error;
+  } finally {
+    await onAws?.cloud.close();
+    onAws?.store.close();
   }
   const wallSeconds = (performance.now() - started) / 1000;
   live.store.close();
@@ -201,8 +242,8 @@ export async function runLiveCommand(o: LiveOptions): Promise<string> {
       policy: plan.policy.name,
       migration: plan.migration,
       seed: plan.seed,
-      clock: o.clock,
-      ...(o.clock === 'scaled' && !cloud ? { speed: o.speed ?? DEFAULT_SPEED } : {}),
+      clock: plan.clock,
+      ...(plan.clock === 'scaled' && !cloud ? { speed: o.speed ?? DEFAULT_SPEED } : {}),
       resumed: live.resumed,
       stateDir: plan.stateDir,
       live: { ...live.summary, savingsPct: extra.savingsPct[0] },
@@ -217,8 +258,8 @@ export async function runLiveCommand(o: LiveOptions): Promise<string> {
   const head =
     `${plan.loaded.name}${Object.keys(plan.params).length ? ` ${JSON.stringify(plan.params)}` : ''}: ` +
     `policy ${plan.policy.name}, planner ${plan.migration}, seed ${plan.seed}, ` +
-    `${o.clock === 'scaled' ? `scaled clock${cloud ? '' : ` (speed ${o.speed ?? DEFAULT_SPEED})`}` : 'virtual clock'}` +
-    `${cloud ? `, cloud at ${cloud.url}` : ''}${live.resumed ? ', resumed' : ''}; ` +
+    `${plan.clock === 'aws' ? `AWS (${plan.aws?.regions.map((r) => r.region).join(', ')}), wall clock` : plan.clock === 'scaled' ? `scaled clock${cloud ? '' : ` (speed ${o.speed ?? DEFAULT_SPEED})`}` : 'virtual clock'}` +
+    `${cloud && !onAws ? `, cloud at ${(cloud as { url: string }).url}` : ''}${live.resumed ? ', resumed' : ''}; ` +
     `${live.summary.instancesLaunched} instances, ${wallSeconds.toFixed(1)} s of wall time\n` +
     `state: ${plan.stateDir}\n\n`;
   return head + summaryTable(live.summary, sim, extra);

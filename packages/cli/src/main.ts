@@ -11,6 +11,7 @@ import { AGENT_FILE, AGENT_PARENT_ENV, AGENT_SECRET_ENV, Agent } from '@synkti/o
 import { MIGRATION_PLANNERS } from '@synkti/sim-core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { awsSetupCommand, deadMessagesCommand } from './aws.js';
 import { AGENT_KINDS, CLOUD_FILE, startCloudCommand } from './cloud.js';
 import { runLiveCommand } from './live.js';
 
@@ -43,8 +44,12 @@ export async function main(args: readonly string[]): Promise<number> {
             })
             .option('clock', {
               type: 'string',
-              default: 'virtual',
-              describe: 'virtual (deterministic, as fast as the CPU allows) or scaled',
+              describe: 'virtual (deterministic, as fast as the CPU allows; the default) or scaled',
+            })
+            .option('aws', {
+              type: 'string',
+              describe:
+                'run on AWS with this provider configuration (docs/aws.md): the wall clock; a run resumes from its --state-dir',
             })
             .option('speed', { type: 'number', describe: 'scaled clock: seconds per wall second' })
             .option('state-dir', {
@@ -96,6 +101,7 @@ export async function main(args: readonly string[]): Promise<number> {
             );
           }
           out = await runLiveCommand({
+            aws: a.aws,
             agents: a.agents,
             workloadCommand: a.workloadCommand ? rest : undefined,
             taskRetries: a.taskRetries,
@@ -113,6 +119,40 @@ export async function main(args: readonly string[]): Promise<number> {
             tracesDir: a.tracesDir,
           });
         },
+      )
+      .command('aws', 'what a run on AWS needs in an account, and what its queue held', (y) =>
+        y
+          .command(
+            ['setup', 'teardown'],
+            'setup: make the event queue, the EventBridge rules, the queue policy and the checkpoint bucket (idempotent); teardown: remove them (the bucket is kept)',
+            (z) =>
+              z
+                .option('config', {
+                  type: 'string',
+                  demandOption: true,
+                  describe: 'AWS provider configuration file (docs/aws.md)',
+                })
+                .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+            async (a) => {
+              out = await awsSetupCommand({
+                config: a.config,
+                teardown: a._[1] === 'teardown',
+                json: a.json,
+              });
+            },
+          )
+          .command(
+            'dead-messages',
+            "the messages a run's event queue held that were not events, with why and the raw body",
+            (z) =>
+              z
+                .option('state-dir', { type: 'string', demandOption: true, describe: 'the run' })
+                .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+            (a) => {
+              out = deadMessagesCommand({ stateDir: a.stateDir, json: a.json });
+            },
+          )
+          .demandCommand(1, 'name one: setup, teardown or dead-messages'),
       )
       .command(
         'cloud <scenario>',
@@ -180,7 +220,12 @@ export async function main(args: readonly string[]): Promise<number> {
             .option('port', {
               type: 'number',
               default: 0,
-              describe: 'loopback port (0: any free one)',
+              describe: 'port (0: any free one)',
+            })
+            .option('host', {
+              type: 'string',
+              default: '127.0.0.1',
+              describe: "address to serve on (on EC2: the instance's private address)",
             })
             .option('poll-ms', {
               type: 'number',
@@ -193,9 +238,15 @@ export async function main(args: readonly string[]): Promise<number> {
             imdsUrl: a.imds,
             workDir: a.dir,
             port: a.port,
+            host: a.host,
             pollMs: a.pollMs,
             ...(secret ? { secret } : {}),
           });
+          if (!['127.0.0.1', '::1', 'localhost'].includes(a.host)) {
+            process.stderr.write(
+              `synkti agent: serving on ${a.host}, reachable beyond this machine; every request must carry the secret\n`,
+            );
+          }
           const url = await agent.start();
           mkdirSync(a.dir, { recursive: true, mode: 0o700 });
           // Written whole, then renamed: whoever waits for the file never reads half of it.

@@ -27,6 +27,7 @@ export {
   syntheticProgressAt,
   writeSyntheticCheckpoint,
 } from './agent/synthetic.js';
+export { agentSecret, agentUserData, privateAddressAgents } from './aws/agents.js';
 export { AWS_META, AwsCloud, type AwsCloudOptions, queueName } from './aws/aws-cloud.js';
 export {
   AWS_NOTICE_SECONDS,

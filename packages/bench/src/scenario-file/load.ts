@@ -16,8 +16,6 @@ import {
   type Scenario,
   ScenarioError,
 } from '@synkti/sim-core';
-import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
 import { InputError } from '../errors.js';
 import { type ScenarioInputs, scenarioInputs } from './provenance.js';
 import {
@@ -28,6 +26,7 @@ import {
 } from './schema.js';
 import { checkRunCount, checkSense, MAX_EVENTS_PER_RUN } from './sense.js';
 import { resolveTracesDir, traceFile } from './traces-dir.js';
+import { parseText, pathString, schemaError } from './validated.js';
 
 /** A policy as a run names it. */
 export interface PolicyRef {
@@ -67,68 +66,6 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** Keys that would write through to Object.prototype if assigned: never swept nor passed. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const s = JSON.stringify(value);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-}
-
-function pathString(p: readonly PropertyKey[]): string {
-  return (
-    p
-      .map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
-      .join('') || '(top level)'
-  );
-}
-
-function valueAt(root: unknown, p: readonly PropertyKey[]): unknown {
-  let v = root;
-  for (const k of p)
-    v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
-  return v;
-}
-
-/** Formats zod's first issue as `<file>: <path>: expected …, got …`. */
-function schemaError(
-  file: string,
-  error: z.ZodError,
-  input: unknown,
-  prefix: readonly PropertyKey[] = [],
-): InputError {
-  const issue = error.issues[0] as z.core.$ZodIssue;
-  const p = [...prefix, ...issue.path];
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
-    return new InputError(
-      `${file}: ${pathString(p)}: unknown field ${keys} (a typo?); remove it or check the spelling`,
-    );
-  }
-  let expected = issue.message;
-  if (issue.code === 'invalid_value')
-    expected = issue.values.map((v) => JSON.stringify(v)).join(' or ');
-  if (
-    issue.code === 'invalid_union' &&
-    'note' in issue &&
-    issue.note === 'No matching discriminator'
-  ) {
-    expected = 'a known "kind"/"dist" value';
-  }
-  return new InputError(
-    `${file}: ${pathString(p)}: expected ${expected}, got ${describe(valueAt(input, issue.path))}`,
-  );
-}
-
-function parseText(file: string, text: string): unknown {
-  const yaml = /\.ya?ml$/i.test(file);
-  try {
-    return yaml ? parseYaml(text) : JSON.parse(text);
-  } catch (error) {
-    throw new InputError(
-      `${file}: not valid ${yaml ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
-    );
-  }
-}
 
 /**
  * Refuses `__proto__`, `constructor` and `prototype` as keys anywhere in a file: parsed JSON

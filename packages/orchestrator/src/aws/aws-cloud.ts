@@ -63,7 +63,10 @@ export interface AwsCloudOptions {
   readonly credentials?: AwsCredentialIdentity;
   /** First backoff ceiling of retries, ms (tests shorten it). */
   readonly retryBaseMs?: number;
-  /** Wall ms to wait after a failed receive before the next. Default 1000. */
+  /**
+   * Wall ms to wait after a failed receive before the next, and between receives of an empty
+   * queue without long polling (`queueWaitSeconds` 0). Default 1000.
+   */
   readonly receiveRetryMs?: number;
 }
 
@@ -192,7 +195,7 @@ export class AwsCloud implements CloudProvider, CloudDriver {
     const signal = this.#stopped.signal;
     while (!signal.aborted) {
       try {
-        await receiveOnce({
+        const got = await receiveOnce({
           sqs,
           queueUrl,
           inbox: this.inbox,
@@ -202,10 +205,14 @@ export class AwsCloud implements CloudProvider, CloudDriver {
           region: r.name,
           abortSignal: signal,
         });
+        // Without long polling an empty queue answers at once: do not spin on it.
+        const idle = got.events + got.dead + got.duplicates === 0;
+        if (idle && this.options.config.queueWaitSeconds === 0) await this.#pause(this.#retryMs);
+        else await new Promise((r) => setImmediate(r));
       } catch (error) {
         if (signal.aborted) return;
         if (this.#fatal(error)) return;
-        await this.#pause(this.options.receiveRetryMs ?? 1000);
+        await this.#pause(this.#retryMs);
       }
     }
   }
@@ -221,6 +228,10 @@ export class AwsCloud implements CloudProvider, CloudDriver {
         if (this.#fatal(error)) return;
       }
     }
+  }
+
+  get #retryMs(): number {
+    return this.options.receiveRetryMs ?? 1000;
   }
 
   /** Records a permanent failure of a background loop (the driver's next read throws it). */

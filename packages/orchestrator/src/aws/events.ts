@@ -86,11 +86,13 @@ export function parseEventMessage(body: string, epochMs: number, noticeSeconds: 
     }
     const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
     const expected =
-      issue.code === 'invalid_union'
-        ? `one of the event types ${Object.values(EVENT_TYPES)
-            .map((t) => JSON.stringify(t))
-            .join(', ')}`
-        : issue.message;
+      issue.code === 'invalid_format' && issue.format === 'datetime'
+        ? 'an ISO 8601 datetime'
+        : issue.code === 'invalid_union'
+          ? `one of the event types ${Object.values(EVENT_TYPES)
+              .map((t) => JSON.stringify(t))
+              .join(', ')}`
+          : issue.message;
     return {
       reason: `${where}: expected ${expected}, got ${found === undefined ? 'nothing' : JSON.stringify(found)}`,
     };
