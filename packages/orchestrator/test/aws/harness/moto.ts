@@ -1,13 +1,16 @@
 /**
  * `moto_server` (moto 5, an EC2/SQS/EventBridge/S3 API emulator) for the AWS provider's tests:
  * started on a free 127.0.0.1 port, reset between tests (`POST /moto-api/reset`), stopped at
- * the end. It is found on PATH, through `pyenv which`, or at `$MOTO_SERVER`. Where it is absent,
+ * the end. It is found at `$MOTO_SERVER`, on PATH, through `pyenv which`, or in pyenv's
+ * directories. Where it is absent,
  * the tests are skipped with a warning — except in CI (`CI=true`), where its absence fails them.
  */
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 
 /** Credentials moto accepts (any). */
 export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
@@ -30,7 +33,17 @@ export function findMotoServer(): string | undefined {
       // not this way
     }
   }
-  return undefined;
+  // pyenv's shims and versions, where PATH does not have them (a non-login shell).
+  const root = process.env['PYENV_ROOT'] ?? path.join(os.homedir(), '.pyenv');
+  const candidates = [path.join(root, 'shims', 'moto_server')];
+  try {
+    for (const v of readdirSync(path.join(root, 'versions'))) {
+      candidates.push(path.join(root, 'versions', v, 'bin', 'moto_server'));
+    }
+  } catch {
+    // no pyenv versions
+  }
+  return candidates.find((c) => existsSync(c));
 }
 
 /** Whether the moto-backed tests run here (see the file comment). */
