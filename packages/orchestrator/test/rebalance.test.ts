@@ -14,6 +14,7 @@ import { VirtualClock } from '../src/clock.js';
 import { startCloudServer } from '../src/cloud/cloud-server.js';
 import { EmulatedCloud } from '../src/cloud/emulated-cloud.js';
 import { HttpCloud } from '../src/cloud/http-cloud.js';
+import { COMPARED } from '../src/core/summary.js';
 import { runLive } from '../src/run-live.js';
 
 /**
@@ -95,6 +96,45 @@ describe('a rebalance recommendation, in the view', () => {
       { policy: watching(quiet), migration: 'optimal', seed: 1 },
     );
     expect(quiet.some((s) => s.includes('@'))).toBe(false);
+  });
+
+  it('a policy acting on it (migrate early, pre-copy) does the same live as in simulation', async () => {
+    for (const rebalance of ['migrate', 'pre-copy']) {
+      const policy = () => createPolicy('uniform-progress', { rebalance });
+      const withDeadlines: Scenario = {
+        ...scenario,
+        workload: {
+          tasks: Array.from({ length: 4 }, (_, k) => ({
+            id: `job-${k}`,
+            workSeconds: 2 * 3600,
+            memoryMb: 8000,
+            stateMb: 100,
+            arrivalSeconds: 900 * k,
+            deadlineSeconds: 900 * k + 5 * 3600,
+          })),
+        },
+      };
+      const sim = simulate(withDeadlines, {
+        policy: policy(),
+        migration: 'optimal',
+        seed: 1,
+        recordEvents: true,
+      });
+      expect((sim.events ?? []).filter((e) => e.kind === 'policy-move').length).toBeGreaterThan(0);
+      const live = await runLive({
+        scenario: withDeadlines,
+        seed: 1,
+        policy: policy(),
+        migration: 'optimal',
+        stateDir: mkdtempSync(path.join(os.tmpdir(), 'synkti-rebalance-')),
+      });
+      const moved = live.store
+        .journal()
+        .filter((j) => j.reason.startsWith('moved by policy')).length;
+      live.store.close();
+      expect(moved).toBe((sim.events ?? []).filter((e) => e.kind === 'policy-move').length);
+      for (const k of COMPARED) expect(live.summary[k], `${rebalance}: ${k}`).toBe(sim[k]);
+    }
   });
 
   it("is the cloud's event and is served on the instance's IMDS", async () => {

@@ -24,5 +24,11 @@ export { type DeadlinePolicyParams, greedyDeadline } from './greedy-deadline.js'
 export { greedySpot } from './greedy-spot.js';
 export { type OnDemandFallbackParams, onDemandFallback } from './on-demand-fallback.js';
 export { onDemandOnly } from './on-demand-only.js';
+export {
+  REBALANCE_MODES,
+  type RebalanceMode,
+  rebalanceParam,
+  withRebalance,
+} from './rebalance.js';
 export { createPolicy, listPolicies, type PolicyFactory, registerPolicy } from './registry.js';
 export { uniformProgress } from './uniform-progress.js';

@@ -7,6 +7,7 @@ import { greedyDeadline } from './greedy-deadline.js';
 import { greedySpot } from './greedy-spot.js';
 import { onDemandFallback } from './on-demand-fallback.js';
 import { onDemandOnly } from './on-demand-only.js';
+import { rebalanceParam, withRebalance } from './rebalance.js';
 import { uniformProgress } from './uniform-progress.js';
 
 /** Makes a policy from its parameters (a plain object; `{}` when none are given). */
@@ -63,20 +64,32 @@ export function createPolicy(
   return entry.factory(params);
 }
 
-registerPolicy('greedy-spot', () => greedySpot());
+/** A spot policy with the `rebalance` parameter (rebalance.ts). */
+const spot =
+  (make: (p: Readonly<Record<string, unknown>>) => SchedulingPolicy): PolicyFactory =>
+  (p) => {
+    const mode = rebalanceParam(p['rebalance']);
+    return withRebalance(make(p), mode);
+  };
+
+registerPolicy(
+  'greedy-spot',
+  spot(() => greedySpot()),
+  ['rebalance'],
+);
 registerPolicy('on-demand-only', () => onDemandOnly());
 registerPolicy(
   'on-demand-fallback',
-  (p) => onDemandFallback(p as Parameters<typeof onDemandFallback>[0]),
-  ['maxPreemptions', 'priceRatio'],
+  spot((p) => onDemandFallback(p as Parameters<typeof onDemandFallback>[0])),
+  ['maxPreemptions', 'priceRatio', 'rebalance'],
 );
 registerPolicy(
   'greedy-deadline',
-  (p) => greedyDeadline(p as Parameters<typeof greedyDeadline>[0]),
-  ['safetyMarginSeconds'],
+  spot((p) => greedyDeadline(p as Parameters<typeof greedyDeadline>[0])),
+  ['safetyMarginSeconds', 'rebalance'],
 );
 registerPolicy(
   'uniform-progress',
-  (p) => uniformProgress(p as Parameters<typeof uniformProgress>[0]),
-  ['safetyMarginSeconds'],
+  spot((p) => uniformProgress(p as Parameters<typeof uniformProgress>[0])),
+  ['safetyMarginSeconds', 'rebalance'],
 );

@@ -155,13 +155,23 @@ export class Lifecycle {
     });
   }
 
-  /** A rebalance recommendation: recorded for the policy, which is asked to decide (as simulate). */
+  /**
+   * A rebalance recommendation: recorded for the policy, which may move tasks off the instance
+   * now and is asked to decide (as simulate).
+   */
   rebalance(inst: LiveInstance): void {
     if (inst.endedAt !== undefined || inst.rebalanceRecommendedAt !== undefined) return;
     inst.rebalanceRecommendedAt = this.o.now;
     const { store } = this.o.options;
     store.patchInstance(inst.token, { rebalance_at: this.o.now });
     store.note(this.o.now, inst.token, 'rebalance recommendation');
+    // As simulate: the policy may move tasks off it now (with a fresh market), then decides.
+    if (this.o.options.policy.preempts) {
+      this.o.withMarkets(() => {
+        this.policyMoves();
+        this.o.requestDecision();
+      });
+    }
     this.o.requestDecision();
   }
 

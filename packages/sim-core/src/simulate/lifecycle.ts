@@ -89,11 +89,15 @@ export function rebalanceAt(launchedAt: number, noticeAt: number, leadSeconds: n
   return Math.max(launchedAt, noticeAt - leadSeconds);
 }
 
-/** A rebalance recommendation: recorded for the policy, which is asked to decide. */
+/**
+ * A rebalance recommendation: recorded for the policy, which may move tasks off the instance
+ * now (as at a policy tick) and is asked to decide.
+ */
 function rebalance(s: RunState, inst: InstanceState): void {
   if (inst.endedAt !== undefined || inst.rebalanceRecommendedAt !== undefined) return;
   inst.rebalanceRecommendedAt = s.now;
   s.log('rebalance', undefined, inst);
+  s.owner.policyMoves();
   s.owner.requestDecision();
 }
 

@@ -127,7 +127,7 @@ export class Run implements SimulationView {
       // Tick k at k × tick exactly (not a running sum), so ticks equal to a trace's gap stay on
       // its tick starts.
       const onTick = (k: number): void => {
-        this.#policyMoves();
+        this.policyMoves();
         this.requestDecision();
         const next = (k + 1) * tick;
         if (next <= this.horizonSeconds)
@@ -210,11 +210,11 @@ export class Run implements SimulationView {
   }
 
   /**
-   * At ticks, lets the policy move tasks placed on accepting instances, computing or still
-   * starting (e.g. to on-demand when behind schedule). Tasks on notified instances belong to the
-   * preemption response.
+   * At ticks and rebalance recommendations, lets the policy move tasks placed on accepting
+   * instances, computing or still starting (e.g. to on-demand when behind schedule). Tasks on
+   * notified instances belong to the preemption response.
    */
-  #policyMoves(): void {
+  policyMoves(): void {
     const s = this.#s;
     const policy = s.options.policy;
     if (!policy.preempts) return;

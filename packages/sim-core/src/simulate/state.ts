@@ -42,6 +42,8 @@ export interface RunOwner extends SimulationView {
   requestDecision(): void;
   /** Handles a detected notice of `inst` (the preemption response). */
   detect(inst: InstanceState): void;
+  /** Lets the policy move tasks off accepting instances (SchedulingPolicy.preempts). */
+  policyMoves(): void;
 }
 
 /** See the file comment. */
