@@ -177,6 +177,9 @@ export function planLive(given: LiveOptions): LivePlan {
   };
 }
 
+/** Wall ms an EC2 instance's agent may take to serve (boot, user data, Node.js start). */
+const AWS_AGENT_START_MS = 15 * 60 * 1000;
+
 function parseSeed(text: string): string | number {
   return /^\d+$/.test(text) ? Number(text) : text;
 }
@@ -205,7 +208,8 @@ export async function runLiveCommand(o: LiveOptions): Promise<string> {
       ...(agents ? { agents } : {}),
       ...(o.workloadCommand ? { workloadCommand: o.workloadCommand } : {}),
       ...(o.taskRetries !== undefined ? { taskRetries: o.taskRetries } : {}),
-      ...(onAws ? { stopWhenDone: true, pollMs: 250 } : {}),
+      // A real instance boots, then starts its agent: minutes, not the emulator's seconds.
+      ...(onAws ? { stopWhenDone: true, pollMs: 250, agentStartMs: AWS_AGENT_START_MS } : {}),
       ...(onAws?.cloud.s3Checkpoints ? { s3Checkpoints: onAws.cloud.s3Checkpoints } : {}),
     });
   } catch (error) {

@@ -72,6 +72,8 @@ export interface RunLiveOptions {
   readonly workloadCommand?: readonly string[];
   /** See {@link OrchestratorOptions.taskRetries}. */
   readonly taskRetries?: number;
+  /** See {@link OrchestratorOptions.agentStartMs}. */
+  readonly agentStartMs?: number;
   /** See {@link OrchestratorOptions.s3Checkpoints}. */
   readonly s3Checkpoints?: OrchestratorOptions['s3Checkpoints'];
   /**
@@ -184,6 +186,7 @@ async function runOn(
     ...(options.workloadCommand ? { workloadCommand: options.workloadCommand } : {}),
     ...(options.taskRetries !== undefined ? { taskRetries: options.taskRetries } : {}),
     ...(options.s3Checkpoints ? { s3Checkpoints: options.s3Checkpoints } : {}),
+    ...(options.agentStartMs !== undefined ? { agentStartMs: options.agentStartMs } : {}),
     checkpointDir: path.join(options.stateDir, 'checkpoints'),
   });
   o.start();

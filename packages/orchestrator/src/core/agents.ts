@@ -94,11 +94,19 @@ export class AgentWork {
    * while the instance boots) is waited for through the cloud's `describe()`.
    */
   async #client(inst: LiveInstance): Promise<AgentClient> {
-    for (let waited = 0; inst.agent === 'starting'; waited += AGENT_WAIT_MS) {
-      if (waited > AGENT_START_MS) {
-        throw new AgentUnreachableError(inst.cloudId, new Error(`no agent after ${waited} ms`));
+    const limit = this.o.options.agentStartMs ?? AGENT_START_MS;
+    for (let waited = 0, k = 0; inst.agent === 'starting'; k++) {
+      if (waited > limit) {
+        // An instance whose agent never serves is a failed instance: its jobs are recovered.
+        const why = `agent of ${inst.id} did not start within ${Math.round(waited / 1000)} s`;
+        this.#at(this.o.now, () => this.instanceFailed(inst, why));
+        throw new AgentUnreachableError(inst.cloudId, new Error(why));
       }
-      await new Promise((r) => setTimeout(r, AGENT_WAIT_MS));
+      // Every 50 ms for the first 2 s (an emulated agent starts within them), then every second
+      // (a real instance boots for minutes: its cloud is not asked 20 times a second).
+      const pause = k < 40 ? AGENT_WAIT_MS : 1000;
+      waited += pause;
+      await new Promise((r) => setTimeout(r, pause));
       const there = (await this.o.options.cloud.describe()).find((c) => c.id === inst.cloudId);
       if (there === undefined) throw new AgentUnreachableError(inst.cloudId, new Error('ended'));
       inst.agent = there.agent;

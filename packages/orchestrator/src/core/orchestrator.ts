@@ -91,6 +91,11 @@ export interface OrchestratorOptions {
   /** Where jobs' checkpoints are kept between instances (with agents). */
   readonly checkpointDir?: string;
   /**
+   * Wall milliseconds an instance's agent may take to serve before the instance counts as
+   * failed. Default 30 s (an emulated instance's); a real instance boots for minutes.
+   */
+  readonly agentStartMs?: number;
+  /**
    * S3 for the checkpoints of jobs left without a destination (AWS): the source agent uploads
    * there and the next instance's agent restores from there. Keys are `prefix` + the job id.
    */

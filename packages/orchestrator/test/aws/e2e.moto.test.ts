@@ -204,4 +204,56 @@ describe.skipIf(!motoAvailable())('the orchestrator on AWS (moto), end to end', 
     await cloud.close();
     store.close();
   }, 120_000);
+
+  it('an instance whose agent never serves fails: terminated, and the job runs elsewhere', async () => {
+    await aws.reset();
+    const dir = mkdtempSync(path.join(tmpdir(), 'synkti-e2e-'));
+    const config = aws.config({ noticeSeconds: NOTICE_SECONDS });
+    await awsSetup(config, { credentials: MOTO_CREDENTIALS });
+    const standIns2 = new StandIns(dir);
+    await standIns2.start();
+    standIns2.silenceNext = true;
+    const stateDir = path.join(dir, 'state');
+    const store = new LiveStore(stateDir);
+    const cloud = new AwsCloud({
+      config,
+      store,
+      types: resolveScenario(SCENARIO).instanceTypes,
+      agents: standIns2.locate,
+      credentials: MOTO_CREDENTIALS,
+      retryBaseMs: 1,
+    });
+    await cloud.start();
+    try {
+      const { summary, store: runStore } = await runLive({
+        scenario: {
+          ...SCENARIO,
+          workload: { tasks: [{ id: 'short', workSeconds: 4, memoryMb: 8000, stateMb: 50 }] },
+        },
+        seed: 1,
+        policy: createPolicy('greedy-spot'),
+        migration: 'optimal',
+        stateDir,
+        cloud,
+        pollMs: 50,
+        stopWhenDone: true,
+        agentStartMs: 1500,
+      });
+      expect(summary.tasksCompleted).toBe(1);
+      const [silent] = [...standIns2.silent];
+      const row = runStore.instances().find((i) => i.cloud_id === silent);
+      expect(row?.reason).toMatch(/^agent of i\d+ did not start within \d+ s$/);
+      expect(runStore.job('short')?.state).toBe('SUCCEEDED');
+      expect(runStore.journal().some((j) => j.id === 'short' && j.to_state === 'RECOVERING')).toBe(
+        true,
+      );
+      const described = await cloud.describe();
+      expect(described.find((c) => c.id === silent)?.state).toBe('terminated');
+      runStore.close();
+    } finally {
+      await cloud.close();
+      store.close();
+      await standIns2.close();
+    }
+  }, 120_000);
 });

@@ -22,6 +22,10 @@ export class StandIns {
   readonly #rebalances = new Map<string, string>();
   readonly #tokens = new Set<string>();
   url = '';
+  /** Instances whose agent never serves (booted, but the agent failed to start). */
+  readonly silent = new Set<string>();
+  /** The next instance seen is one of {@link silent}. */
+  silenceNext = false;
 
   constructor(readonly dir: string) {
     this.agents = new InProcessAgents(path.join(dir, 'agents'));
@@ -73,6 +77,11 @@ export class StandIns {
     const known = this.#started.get(id);
     if (known !== undefined) return known;
     this.#started.set(id, 'starting');
+    if (this.silenceNext) {
+      this.silenceNext = false;
+      this.silent.add(id);
+      return 'starting';
+    }
     void this.agents.start(id, `${this.url}/imds/${id}`).then((e) => this.#started.set(id, e));
     return 'starting';
   };
