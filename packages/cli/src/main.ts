@@ -4,10 +4,17 @@
  * before anything ran (the message names the file, the field, what was expected and found).
  */
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { InsecureTokenError, startApi, TOKEN_FILE } from '@synkti/api';
 import { InputError } from '@synkti/bench';
-import { AGENT_FILE, AGENT_PARENT_ENV, AGENT_SECRET_ENV, Agent } from '@synkti/orchestrator';
+import {
+  AGENT_FILE,
+  AGENT_PARENT_ENV,
+  AGENT_SECRET_ENV,
+  Agent,
+  STORE_FILE,
+} from '@synkti/orchestrator';
 import { MIGRATION_PLANNERS } from '@synkti/sim-core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -118,6 +125,35 @@ export async function main(args: readonly string[]): Promise<number> {
             json: a.json,
             tracesDir: a.tracesDir,
           });
+        },
+      )
+      .command(
+        'api',
+        "serve a live run's REST API (jobs, instances, events; OpenAPI at /openapi.json) until SIGTERM",
+        (y) =>
+          y
+            .option('state-dir', { type: 'string', demandOption: true, describe: 'the run' })
+            .option('host', {
+              type: 'string',
+              default: '127.0.0.1',
+              describe: 'address to listen on (anything but loopback is warned about)',
+            })
+            .option('port', { type: 'number', default: 0, describe: 'port (0: any free one)' }),
+        async (a) => {
+          if (!existsSync(path.join(a.stateDir, STORE_FILE))) {
+            throw new InputError(
+              `--state-dir ${a.stateDir}: no live run's store there (${STORE_FILE})`,
+            );
+          }
+          const api = await startApi({ stateDir: a.stateDir, host: a.host, port: a.port });
+          process.stdout.write(
+            `API at ${api.url} (OpenAPI: ${api.url}/openapi.json); bearer token in ${path.join(a.stateDir, TOKEN_FILE)}\n`,
+          );
+          await new Promise<void>((resolve) => {
+            for (const signal of ['SIGTERM', 'SIGINT'] as const)
+              process.once(signal, () => resolve());
+          });
+          await api.close();
         },
       )
       .command('aws', 'what a run on AWS needs in an account, and what its queue held', (y) =>
@@ -285,7 +321,8 @@ export async function main(args: readonly string[]): Promise<number> {
       .parseAsync();
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`);
-    return error instanceof InputError ? 2 : 1;
+    // Bad input, and a token file others can read, are refused before anything runs.
+    return error instanceof InputError || error instanceof InsecureTokenError ? 2 : 1;
   }
   process.stdout.write(out);
   return 0;
