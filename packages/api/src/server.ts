@@ -153,9 +153,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       },
     },
     async (req) => {
-      const rows = store.jobs(req.query.state ? [req.query.state as JobRow['state']] : undefined);
       const { offset, limit } = req.query;
-      return { total: rows.length, jobs: rows.slice(offset, offset + limit).map(job) };
+      const page = store.jobsPage(req.query.state as JobRow['state'] | undefined, limit, offset);
+      return { total: page.total, jobs: page.rows.map(job) };
     },
   );
   api.get(
@@ -210,6 +210,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         'cache-control': 'no-store',
         connection: 'keep-alive',
       });
+      // Headers go out now, not with the first change: a client with nothing to catch up on
+      // must not wait for one to know it is connected.
+      reply.raw.write(': connected\n\n');
       const send = () => {
         for (const e of read.all(after) as z.infer<typeof journalEntrySchema>[]) {
           reply.raw.write(`id: ${e.seq}\nevent: ${e.what}\ndata: ${JSON.stringify(e)}\n\n`);

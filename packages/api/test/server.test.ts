@@ -198,6 +198,13 @@ describe('the event stream', () => {
       }
       const resumed = await read({ 'last-event-id': '3' }, 2);
       expect(resumed.map((e) => e.id)).toEqual([4, 5]);
+      // Nothing to catch up on: the stream still opens at once (headers are not held back).
+      const res = await fetch(`${api.url}/events?after=1000000`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(2000),
+      });
+      expect(res.status).toBe(200);
+      await res.body?.cancel();
     } finally {
       await api.close();
     }

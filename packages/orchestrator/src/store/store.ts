@@ -198,6 +198,23 @@ export class LiveStore {
   }
 
   /** Updates fields of a job without a state change. */
+  /** A page of jobs in submission order (of one state, when given), and how many there are. */
+  jobsPage(
+    state: JobState | undefined,
+    limit: number,
+    offset: number,
+  ): { readonly total: number; readonly rows: JobRow[] } {
+    const where = state === undefined ? '' : 'WHERE state = ?';
+    const args = state === undefined ? [] : [state];
+    const total = (
+      this.db.prepare(`SELECT COUNT(*) AS n FROM jobs ${where}`).get(...args) as { n: number }
+    ).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM jobs ${where} ORDER BY position LIMIT ? OFFSET ?`)
+      .all(...args, limit, offset) as JobRow[];
+    return { total, rows };
+  }
+
   patchJob(id: string, patch: JobPatch): void {
     const keys = Object.keys(patch);
     if (keys.length === 0) return;
