@@ -55,6 +55,8 @@ export interface LiveOptions {
   readonly taskRetries?: number | undefined;
   /** An AWS provider configuration file: the run is on AWS (wall clock; resumable). */
   readonly aws?: string | undefined;
+  /** Scaled clock: end the run once every job is final (AWS always does). */
+  readonly untilDone?: boolean | undefined;
 }
 
 /** A live run, fully specified and checked. */
@@ -121,6 +123,11 @@ export function planLive(given: LiveOptions): LivePlan {
     if (o.cloud === undefined && agents === 'none') {
       throw new InputError('--workload-command: commands run on agents; not with --agents none');
     }
+  }
+  if (o.untilDone && o.clock !== 'scaled' && o.aws === undefined) {
+    throw new InputError(
+      '--until-done: the virtual clock runs to the horizon, as simulate does; add --clock scaled',
+    );
   }
   if (o.taskRetries !== undefined && !(Number.isInteger(o.taskRetries) && o.taskRetries >= 0)) {
     throw new InputError(`--task-retries: expected an integer ≥ 0, got ${o.taskRetries}`);
@@ -210,6 +217,7 @@ export async function runLiveCommand(o: LiveOptions): Promise<string> {
       ...(o.taskRetries !== undefined ? { taskRetries: o.taskRetries } : {}),
       // A real instance boots, then starts its agent: minutes, not the emulator's seconds.
       ...(onAws ? { stopWhenDone: true, pollMs: 250, agentStartMs: AWS_AGENT_START_MS } : {}),
+      ...(o.untilDone ? { stopWhenDone: true } : {}),
       ...(onAws?.cloud.s3Checkpoints ? { s3Checkpoints: onAws.cloud.s3Checkpoints } : {}),
     });
   } catch (error) {

@@ -96,6 +96,12 @@ export async function main(args: readonly string[]): Promise<number> {
               default: false,
               describe: 'every job runs the command given after -- (scaled clock)',
             })
+            .option('until-done', {
+              type: 'boolean',
+              default: false,
+              describe:
+                'scaled clock: end the run once every job is final, releasing what is left, rather than at the horizon',
+            })
             .option('task-retries', {
               type: 'number',
               describe: 'retries of a job whose command exits non-zero (default 2)',
@@ -108,6 +114,7 @@ export async function main(args: readonly string[]): Promise<number> {
             );
           }
           out = await runLiveCommand({
+            untilDone: a.untilDone,
             aws: a.aws,
             agents: a.agents,
             workloadCommand: a.workloadCommand ? rest : undefined,

@@ -205,6 +205,7 @@ async function runOn(
     await cloud.ledgerCostUsd(options.stopWhenDone ? until : scenario.horizonSeconds),
   );
   await release(o);
+  if (cloud.clockKind === 'scaled') await recordEnds(o, cloud, store);
   return { summary, orchestrator: o, store, resumed };
 }
 
@@ -303,6 +304,20 @@ async function step(o: Orchestrator, store: LiveStore): Promise<void> {
   for (let job = o.work.shift(); job; job = o.work.shift()) {
     await job();
     o.saveTallies();
+  }
+}
+
+/**
+ * After the final release on a clock that moves with the wall, the cloud terminated the
+ * instances a little after the orchestrator recorded their release: their ends in the store
+ * become the cloud's (billing stops there), as during the run. Other events are past the run.
+ */
+async function recordEnds(o: Orchestrator, cloud: CloudDriver, store: LiveStore): Promise<void> {
+  const seen = Number(store.getMeta(CLOUD_EVENT_SEQ) ?? 0);
+  for (const { event } of await cloud.eventsAfter(seen)) {
+    if (event.kind !== 'state' || event.state !== 'terminated') continue;
+    const inst = o.byCloudId.get(event.instanceId);
+    if (inst?.endedAt !== undefined) o.lifecycle.ended(inst, 'terminated', event.at);
   }
 }
 
