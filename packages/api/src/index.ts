@@ -27,4 +27,4 @@ export {
   type RunningApi,
   startApi,
 } from './server.js';
-export { apiToken, bearerMatches, InsecureTokenError, TOKEN_FILE } from './token.js';
+export { apiToken, bearerMatches, TOKEN_FILE } from './token.js';

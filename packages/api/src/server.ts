@@ -94,7 +94,7 @@ export interface ApiOptions {
   readonly stateDir: string;
 }
 
-/** Builds the API (not listening). @throws InsecureTokenError, or when there is no store. */
+/** Builds the API (not listening). @throws InsecureSecretError (a loose token file), or when there is no store. */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   if (!existsSync(path.join(options.stateDir, STORE_FILE))) {
     throw new Error(`${options.stateDir}: no live run's store there (${STORE_FILE})`);

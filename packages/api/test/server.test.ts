@@ -9,14 +9,14 @@ import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLive } from '@synkti/orchestrator';
+import { InsecureSecretError, runLive } from '@synkti/orchestrator';
 import { createPolicy } from '@synkti/policies';
 import type { Scenario } from '@synkti/sim-core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiToken, buildApi, InsecureTokenError, startApi, TOKEN_FILE } from '../src/index.js';
+import { apiToken, buildApi, startApi, TOKEN_FILE } from '../src/index.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const DEMO = JSON.parse(readFileSync(path.join(ROOT, 'scenarios/live-demo.json'), 'utf8')) as {
@@ -216,7 +216,7 @@ describe('the token and the address', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'synkti-api-perm-'));
     apiToken(dir);
     chmodSync(path.join(dir, TOKEN_FILE), 0o644);
-    expect(() => apiToken(dir)).toThrow(InsecureTokenError);
+    expect(() => apiToken(dir)).toThrow(InsecureSecretError);
     expect(() => apiToken(dir)).toThrow(
       `${path.join(dir, TOKEN_FILE)}: mode 644 lets others read the API token`,
     );

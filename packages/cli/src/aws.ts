@@ -5,7 +5,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, readValidated } from '@synkti/bench';
 import {
@@ -18,6 +18,7 @@ import {
   awsTeardown,
   CloudInbox,
   LiveStore,
+  ownerOnlySecret,
   privateAddressAgents,
   resolveAwsConfig,
   type SetupStep,
@@ -81,19 +82,11 @@ export function deadMessagesCommand(o: {
 /** The file in a run's state directory that keeps the key its agents' secrets derive from. */
 export const AGENT_KEY_FILE = 'aws-agent.key';
 
-/** The run's agent key: made once (mode 0600); a key readable by others is refused. */
+/** The run's agent key: made once (mode 0600); a key file others can read is refused. */
 export function agentKey(stateDir: string): Buffer {
-  const file = path.join(stateDir, AGENT_KEY_FILE);
-  if (!existsSync(file)) {
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
-  }
-  if ((statSync(file).mode & 0o077) !== 0) {
-    throw new InputError(
-      `${file}: readable by others (mode ${(statSync(file).mode & 0o777).toString(8)}); chmod 600 it`,
-    );
-  }
-  return readFileSync(file);
+  return ownerOnlySecret(path.join(stateDir, AGENT_KEY_FILE), "AWS agents' key", () =>
+    randomBytes(32),
+  );
 }
 
 /** The AWS cloud of a run in `stateDir`: agents at instances' private addresses. */

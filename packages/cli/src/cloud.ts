@@ -6,15 +6,17 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, loadScenario } from '@synkti/bench';
 import {
   type AgentHost,
+  checkOwnerOnly,
   EmulatedCloud,
   HttpCloud,
   InProcessAgents,
+  InsecureSecretError,
   ProcessAgents,
   ScaledClock,
   startCloudServer,
@@ -109,19 +111,18 @@ export async function startCloudCommand(o: {
   };
 }
 
-/** The cloud served from `dir` (its cloud.json). @throws InputError when there is none. */
+/**
+ * The cloud served from `dir` (its cloud.json). @throws InputError when there is none,
+ * InsecureSecretError when others can read it.
+ */
 export function cloudAt(dir: string): HttpCloud {
   const file = path.join(dir, CLOUD_FILE);
   let doc: CloudFile;
   try {
-    if ((statSync(file).mode & 0o077) !== 0) {
-      throw new InputError(
-        `${file}: readable by others (mode ${(statSync(file).mode & 0o777).toString(8)}); expected 600`,
-      );
-    }
+    checkOwnerOnly(file, "cloud's secret");
     doc = JSON.parse(readFileSync(file, 'utf8')) as CloudFile;
   } catch (error) {
-    if (error instanceof InputError) throw error;
+    if (error instanceof InsecureSecretError) throw error;
     throw new InputError(
       `--cloud ${dir}: no cloud there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); start one with synkti cloud <scenario> --dir ${dir}`,
     );

@@ -6,13 +6,14 @@
 
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { InsecureTokenError, startApi, TOKEN_FILE } from '@synkti/api';
+import { startApi, TOKEN_FILE } from '@synkti/api';
 import { InputError } from '@synkti/bench';
 import {
   AGENT_FILE,
   AGENT_PARENT_ENV,
   AGENT_SECRET_ENV,
   Agent,
+  InsecureSecretError,
   STORE_FILE,
 } from '@synkti/orchestrator';
 import { MIGRATION_PLANNERS } from '@synkti/sim-core';
@@ -329,7 +330,7 @@ export async function main(args: readonly string[]): Promise<number> {
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`);
     // Bad input, and a token file others can read, are refused before anything runs.
-    return error instanceof InputError || error instanceof InsecureTokenError ? 2 : 1;
+    return error instanceof InputError || error instanceof InsecureSecretError ? 2 : 1;
   }
   process.stdout.write(out);
   return 0;

@@ -107,6 +107,7 @@ export {
   runLive,
   StoreMismatchError,
 } from './run-live.js';
+export { checkOwnerOnly, InsecureSecretError, ownerOnlySecret } from './secret-file.js';
 export { CloudInbox, type DeadMessage } from './store/inbox.js';
 export {
   FINAL_JOB_STATES,
