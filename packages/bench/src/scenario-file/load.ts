@@ -26,7 +26,7 @@ import {
 } from './schema.js';
 import { checkRunCount, checkSense, MAX_EVENTS_PER_RUN } from './sense.js';
 import { resolveTracesDir, traceFile } from './traces-dir.js';
-import { parseText, pathString, schemaError } from './validated.js';
+import { FORBIDDEN_KEYS, readInput, schemaError } from './validated.js';
 
 /** A policy as a run names it. */
 export interface PolicyRef {
@@ -63,25 +63,6 @@ export { MAX_RUNS } from './sense.js';
 
 /** Names a scenario may have: they name its results directory, so no path separators. */
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-
-/** Keys that would write through to Object.prototype if assigned: never swept nor passed. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/**
- * Refuses `__proto__`, `constructor` and `prototype` as keys anywhere in a file: parsed JSON
- * holds them as own keys, and copying such an object sets a prototype instead (a policy
- * parameter would then be read through it).
- */
-function checkKeys(value: unknown, file: string, at: readonly PropertyKey[]): void {
-  if (value === null || typeof value !== 'object') return;
-  for (const key of Object.keys(value)) {
-    const here = [...at, Array.isArray(value) ? Number(key) : key];
-    if (FORBIDDEN_KEYS.has(key)) {
-      throw new InputError(`${file}: ${pathString(here)}: "${key}" is not allowed as a key`);
-    }
-    checkKeys((value as Record<string, unknown>)[key], file, here);
-  }
-}
 
 type SweepValues = readonly (number | string)[] | { from: number; to: number; step: number };
 
@@ -236,16 +217,7 @@ export function loadScenario(
   } = {},
 ): LoadedScenario {
   const warn = options.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(
-      `${file}: cannot read the scenario file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
-  }
-  const raw = parseText(file, text);
-  checkKeys(raw, file, []);
+  const raw = readInput(file, 'scenario file');
   const parsed = scenarioFileSchema.safeParse(raw);
   if (!parsed.success) throw schemaError(file, parsed.error, raw);
   const spec = parsed.data;

@@ -72,15 +72,30 @@ export function parseText(file: string, text: string): unknown {
   }
 }
 
+/** Keys that would write through to Object.prototype if assigned: never swept nor passed. */
+export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
- * Reads `file` (JSON, or YAML by its extension) and checks it against `schema`.
- * @throws InputError naming the file, the field path, what was expected and what was found.
+ * Refuses `__proto__`, `constructor` and `prototype` as keys anywhere in a file: parsed JSON
+ * holds them as own keys, and copying such an object sets a prototype instead (a policy
+ * parameter would then be read through it).
  */
-export function readValidated<S extends z.ZodType>(
-  file: string,
-  schema: S,
-  what = 'file',
-): z.infer<S> {
+export function checkKeys(value: unknown, file: string, at: readonly PropertyKey[]): void {
+  if (value === null || typeof value !== 'object') return;
+  for (const key of Object.keys(value)) {
+    const here = [...at, Array.isArray(value) ? Number(key) : key];
+    if (FORBIDDEN_KEYS.has(key)) {
+      throw new InputError(`${file}: ${pathString(here)}: "${key}" is not allowed as a key`);
+    }
+    checkKeys((value as Record<string, unknown>)[key], file, here);
+  }
+}
+
+/**
+ * Reads `file` (JSON, or YAML by its extension, holding the `what`) and parses it, refusing
+ * prototype keys. @throws InputError naming the file and what is wrong.
+ */
+export function readInput(file: string, what: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -90,6 +105,20 @@ export function readValidated<S extends z.ZodType>(
     );
   }
   const raw = parseText(file, text);
+  checkKeys(raw, file, []);
+  return raw;
+}
+
+/**
+ * Reads `file` (as {@link readInput}) and checks it against `schema`.
+ * @throws InputError naming the file, the field path, what was expected and what was found.
+ */
+export function readValidated<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  what = 'file',
+): z.infer<S> {
+  const raw = readInput(file, what);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw schemaError(file, parsed.error, raw);
   return parsed.data;
