@@ -199,11 +199,11 @@ async function runOn(
   if (cloud.clockKind === 'virtual') await drive(o, cloud, store, settle);
   else await driveScaled(o, cloud, store, settle, options.pollMs ?? 20, options.stopWhenDone);
   await o.agents.settle();
-  const until = Math.min(scenario.horizonSeconds, await cloud.now());
-  const summary = summarize(
-    o,
-    await cloud.ledgerCostUsd(options.stopWhenDone ? until : scenario.horizonSeconds),
-  );
+  // A run that stopped when its jobs were done is billed to then, not to the horizon.
+  const until = options.stopWhenDone
+    ? Math.min(scenario.horizonSeconds, await cloud.now())
+    : scenario.horizonSeconds;
+  const summary = summarize(o, await cloud.ledgerCostUsd(until));
   await release(o);
   if (cloud.clockKind === 'scaled') await recordEnds(o, cloud, store);
   return { summary, orchestrator: o, store, resumed };

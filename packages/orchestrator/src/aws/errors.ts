@@ -19,7 +19,7 @@ import {
 } from '@smithy/core/retry';
 import {
   CapacityError,
-  type CloudError,
+  CloudError,
   PermanentCloudError,
   TransientCloudError,
 } from '../cloud/provider.js';
@@ -103,12 +103,8 @@ function advice(code: string, operation: string): string {
  * Maps an error of `operation` in `region` to the typed cloud error. Errors that are not the
  * SDK's (a bug here) pass through unchanged.
  */
-export function cloudError(
-  error: unknown,
-  operation: string,
-  region: string,
-): CloudError | unknown {
-  if (error instanceof Error && 'kind' in error) return error; // already typed
+export function cloudError(error: unknown, operation: string, region: string): unknown {
+  if (error instanceof CloudError) return error; // already typed
   const e = error as SdkError;
   if (e === null || typeof e !== 'object' || e.$metadata === undefined) {
     if (error instanceof Error && isTransientError(error as never)) {
