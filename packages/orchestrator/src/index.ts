@@ -108,7 +108,18 @@ export {
   StoreMismatchError,
 } from './run-live.js';
 export { checkOwnerOnly, InsecureSecretError, ownerOnlySecret } from './secret-file.js';
+export { SERVER_INFO, SERVER_NOW, type ServeMode, type ServerInfo } from './serve.js';
+export {
+  type CostReport,
+  type CostTotals,
+  costReport,
+  costSamples,
+  type JobCost,
+  latestCosts,
+} from './store/costs.js';
 export { CloudInbox, type DeadMessage } from './store/inbox.js';
+export { jobLogs, type LogLine } from './store/job-logs.js';
+export { JobRequests, type JobSpec, type RequestRow } from './store/requests.js';
 export {
   FINAL_JOB_STATES,
   INSTANCE_TRANSITIONS,

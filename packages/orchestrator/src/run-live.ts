@@ -36,6 +36,7 @@ import {
 } from './core/orchestrator.js';
 import { reconcile, settleVanished } from './core/reconcile.js';
 import { type LiveSummary, summarize } from './core/summary.js';
+import { type ServeMode, serveLooks } from './serve.js';
 import { LiveStore } from './store/store.js';
 
 /** What a live run needs. */
@@ -81,6 +82,12 @@ export interface RunLiveOptions {
    * the horizon (a real cloud's run: it waits for nothing else). Default false.
    */
   readonly stopWhenDone?: boolean;
+  /**
+   * Serve (`synkti serve`): jobs come from requests in the store (store/requests.ts), taken at
+   * every look, not from the scenario's workload; the bill is kept in the store as the run goes
+   * (store/costs.ts); the run ends at the horizon or when `signal` aborts. Scaled clock only.
+   */
+  readonly serve?: ServeMode;
 }
 
 /** A cloud the driver can read a ledger from. */
@@ -117,7 +124,7 @@ export class StoreMismatchError extends Error {
 /** Runs `scenario` live; the store stays open for the caller to read. */
 export async function runLive(options: RunLiveOptions): Promise<LiveRun> {
   const scenario = resolveScenario(options.scenario);
-  const tasks = resolveWorkload(options.scenario.workload, options.seed);
+  const tasks = options.serve ? [] : resolveWorkload(options.scenario.workload, options.seed);
   const { cloud, close } = await openCloud(options);
   try {
     return await runOn(options, scenario, tasks, cloud);
@@ -171,7 +178,6 @@ async function runOn(
     throw new StoreMismatchError(options.stateDir, stored, key);
   }
   const resumed = stored !== undefined;
-  if (!resumed) store.setMeta('run', key);
   const o = new Orchestrator({
     scenario,
     tasks,
@@ -189,20 +195,36 @@ async function runOn(
     ...(options.agentStartMs !== undefined ? { agentStartMs: options.agentStartMs } : {}),
     checkpointDir: path.join(options.stateDir, 'checkpoints'),
   });
-  o.start();
+  // A fresh run's key and jobs commit together: a crash between them cannot leave a run with
+  // its key but without its jobs.
+  store.transaction(() => {
+    if (!resumed) store.setMeta('run', key);
+    o.start(resumed);
+  });
   let vanished: string[] = [];
   if (resumed) vanished = await reconcile(o, cloud);
   const settle = () => {
     settleVanished(o, vanished);
     vanished = [];
   };
+  if (options.serve && cloud.clockKind === 'virtual') {
+    throw new RangeError('serve: a server takes requests in wall time; it needs the scaled clock');
+  }
+  options.serve?.onStarted?.(o);
   if (cloud.clockKind === 'virtual') await drive(o, cloud, store, settle);
-  else await driveScaled(o, cloud, store, settle, options.pollMs ?? 20, options.stopWhenDone);
+  else {
+    await driveScaled(o, cloud, store, settle, {
+      pollMs: options.pollMs ?? 20,
+      stopWhenDone: options.stopWhenDone ?? false,
+      ...(options.serve ? { serve: serveLooks(o, cloud, options.serve) } : {}),
+    });
+  }
   await o.agents.settle();
   // A run that stopped when its jobs were done is billed to then, not to the horizon.
-  const until = options.stopWhenDone
-    ? Math.min(scenario.horizonSeconds, await cloud.now())
-    : scenario.horizonSeconds;
+  const until =
+    options.stopWhenDone || options.serve
+      ? Math.min(scenario.horizonSeconds, await cloud.now())
+      : scenario.horizonSeconds;
   const summary = summarize(o, await cloud.ledgerCostUsd(until));
   await release(o);
   if (cloud.clockKind === 'scaled') await recordEnds(o, cloud, store);
@@ -243,11 +265,18 @@ async function driveScaled(
   cloud: CloudProvider & CloudDriver,
   store: LiveStore,
   afterFirstRead: () => void,
-  pollMs: number,
-  stopWhenDone = false,
+  how: {
+    readonly pollMs: number;
+    readonly stopWhenDone: boolean;
+    /** A server's part of each look (its requests, its bill), and whether it is stopping. */
+    readonly serve?: { readonly look: (nowSeconds: number) => Promise<void>; stopped(): boolean };
+  },
 ): Promise<void> {
+  const { pollMs, stopWhenDone, serve } = how;
   const horizon = o.horizonSeconds;
-  const done = () => stopWhenDone && [...o.tasks.values()].every((t) => t.status === 'completed');
+  const done = () =>
+    serve?.stopped() ||
+    (stopWhenDone && [...o.tasks.values()].every((t) => t.status === 'completed'));
   const catchUp = () => {
     if (cloud instanceof EmulatedCloud) cloud.advanceToNow(cloud.clock.now());
   };
@@ -258,6 +287,7 @@ async function driveScaled(
     if ((now > horizon && o.engine.nextEventTime > horizon) || done()) break;
     catchUp();
     await read();
+    await serve?.look(now);
     await o.agents.watch(now);
     while (o.engine.nextEventTime <= Math.min(now, horizon)) {
       await step(o, store);

@@ -10,6 +10,8 @@
  * - `POST /tasks/:id/checkpoint` — a command: signalled, its checkpoint awaited; a synthetic
  *   task: `{atSeconds, progressSeconds}` kept;
  * - `DELETE /tasks/:id` — stops it (204);
+ * - `GET /tasks/:id/log?after=N` — its output lines from index N (task-log.ts), at most 1000:
+ *   `{lines, total}`;
  * - `GET /tasks/:id/checkpoint` — its latest checkpoint (octet-stream; 404 without one);
  * - `PUT /tasks/:id/checkpoint` — receives one (octet-stream); answers with its path here;
  * - `POST /tasks/:id/checkpoint/upload {bucket, key, region, endpoint?}` — uploads its latest
@@ -80,6 +82,18 @@ export function agentApi(agent: Agent): FastifyInstance {
     agent.stopTask(req.params.id);
     return reply.code(204).send();
   });
+  app.get<{ Params: { id: string }; Querystring: { after?: string } }>(
+    '/tasks/:id/log',
+    async (req) => {
+      const after = Number(req.query.after ?? 0);
+      if (!(Number.isInteger(after) && after >= 0))
+        throw new RangeError(`after: expected an integer >= 0, got ${req.query.after}`);
+      return {
+        lines: agent.logs.read(req.params.id, after, 1000),
+        total: agent.logs.count(req.params.id),
+      };
+    },
+  );
   app.get<{ Params: { id: string } }>('/tasks/:id/checkpoint', async (req, reply) => {
     const file = agent.checkpointFile(req.params.id);
     if (file === undefined) return reply.code(404).send({ message: 'no checkpoint' });

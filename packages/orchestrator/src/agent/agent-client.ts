@@ -150,6 +150,12 @@ export class AgentClient {
     return ((await res.json()) as { path: string }).path;
   }
 
+  /** Task `id`'s output lines from index `after` (at most 1000), and how many it has. */
+  async log(id: string, after: number): Promise<{ lines: string[]; total: number }> {
+    const res = await this.#call('GET', `/tasks/${id}/log?after=${after}`);
+    return (await res.json()) as { lines: string[]; total: number };
+  }
+
   async stop(id: string): Promise<void> {
     await this.#call('DELETE', `/tasks/${id}`);
   }

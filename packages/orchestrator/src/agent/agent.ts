@@ -28,6 +28,7 @@ import {
   syntheticProgressAt,
   writeSyntheticCheckpoint,
 } from './synthetic.js';
+import { lineSplitter, TaskLogs } from './task-log.js';
 
 /** Longest IMDS polling interval live.md allows, wall milliseconds. */
 export const MAX_POLL_MS = 250;
@@ -55,6 +56,8 @@ export interface AgentTask {
   readonly synthetic: SyntheticSpec | null;
   /** A synthetic task: when its work is done, the cloud's seconds. */
   readonly finishesAt: number | null;
+  /** Output lines of the task id here so far, every run (task-log.ts; `GET /tasks/:id/log`). */
+  logLines?: number;
 }
 
 /** What an agent reports. */
@@ -126,6 +129,8 @@ export class Agent {
   readonly #s3 = new AgentS3();
   readonly #imds: ImdsClient;
   readonly #tasks = new Map<string, TaskEntry>();
+  /** Tasks' output (task-log.ts). */
+  readonly logs = new TaskLogs();
   #notice: InstanceAction | null = null;
   #noticedAtMs: number | null = null;
   #rebalance: string | null = null;
@@ -150,7 +155,10 @@ export class Agent {
       notice: this.#notice,
       noticedAtMs: this.#noticedAtMs,
       rebalance: this.#rebalance,
-      tasks: [...this.#tasks.values()].map((t) => ({ ...t.record })),
+      tasks: [...this.#tasks.values()].map((t) => ({
+        ...t.record,
+        logLines: this.logs.count(t.record.id),
+      })),
     };
   }
 
@@ -178,26 +186,34 @@ export class Agent {
         SYNKTI_CHECKPOINT_DIR: checkpointDir,
         SYNKTI_RESUME_FROM: resumeFrom ?? '',
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    child.stderr?.on(
+      'data',
+      lineSplitter((line) => this.logs.add(id, line)),
+    );
     const record = startedRecord(id, checkpointDir, null);
     const entry: TaskEntry = { record, child, request, spoken: false, signalDue: false };
-    let rest = '';
-    child.stdout?.on('data', (d) => {
-      const lines = (rest + String(d)).split('\n');
-      rest = lines.pop() as string;
-      if (!entry.spoken && lines.some((l) => l.startsWith('SYNKTI_'))) {
-        entry.spoken = true;
-        if (entry.signalDue) this.#signal(entry);
-      }
-      for (const line of lines) {
+    child.stdout?.on(
+      'data',
+      lineSplitter((line) => {
+        if (!line.startsWith('SYNKTI_')) {
+          this.logs.add(id, line);
+          return;
+        }
+        if (!entry.spoken) {
+          entry.spoken = true;
+          if (entry.signalDue) this.#signal(entry);
+        }
         const [key, value] = [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)];
         if (key === 'SYNKTI_PROGRESS' && Number.isFinite(Number(value))) {
           record.progressSeconds = Number(value);
-        } else if (key === 'SYNKTI_CHECKPOINT') record.lastCheckpoint = value;
-        else if (key === 'SYNKTI_RESULT') record.result = line;
-      }
-    });
+        } else if (key === 'SYNKTI_CHECKPOINT') {
+          record.lastCheckpoint = value;
+          record.checkpoints++;
+        } else if (key === 'SYNKTI_RESULT') record.result = line;
+      }),
+    );
     child.on('exit', (code, signal) => {
       if (record.state === 'stopped') return;
       record.state = 'exited';

@@ -30,6 +30,7 @@ import { AgentClient, AgentRefusedError, AgentUnreachableError } from '../agent/
 import type { S3Location } from '../agent/s3-checkpoints.js';
 import { readSyntheticCheckpoint, type SyntheticSpec } from '../agent/synthetic.js';
 import type { AgentEndpoint, CloudInstance } from '../cloud/provider.js';
+import { appendLogs, logCount } from '../store/job-logs.js';
 import type { LiveInstance, LiveTask } from './objects.js';
 import { type Orchestrator, P_STATE } from './orchestrator.js';
 
@@ -61,10 +62,16 @@ export class AgentWork {
 
   constructor(readonly o: Orchestrator) {}
 
-  /** The workload command, when tasks run one (else synthetic). */
-  get command(): readonly string[] | undefined {
-    return this.o.options.workloadCommand;
+  /**
+   * The command `task` runs: its own (submitted with it), else the run's workload command;
+   * none: a synthetic task.
+   */
+  commandOf(task: LiveTask): readonly string[] | undefined {
+    return task.argv ?? this.o.options.workloadCommand;
   }
+
+  /** Output lines read from each job's agent on each instance (store/job-logs.ts). */
+  readonly #logRead = new Map<string, number>();
 
   get retries(): number {
     return this.o.options.taskRetries ?? DEFAULT_TASK_RETRIES;
@@ -138,8 +145,9 @@ export class AgentWork {
         await this.#transfers.get(task);
         const resumeFrom = base > 0 ? await this.#resumeFile(task, inst, base) : undefined;
         const client = await this.#client(inst);
-        if (this.command) {
-          await client.startCommand(task.id, this.command, at, resumeFrom);
+        const command = this.commandOf(task);
+        if (command) {
+          await client.startCommand(task.id, command, at, resumeFrom);
           return;
         }
         const started = await client.startSynthetic(task.id, spec, resumeFrom);
@@ -185,7 +193,7 @@ export class AgentWork {
       // none kept here (a synthetic task's periodic ones are modelled only): S3's, if any
       return this.#fromS3(task, inst, base);
     }
-    if (!this.command && readSyntheticCheckpoint(file, task.id) !== base)
+    if (!this.commandOf(task) && readSyntheticCheckpoint(file, task.id) !== base)
       return this.#fromS3(task, inst, base);
     return (await this.#client(inst)).putCheckpoint(task.id, bytes);
   }
@@ -194,7 +202,7 @@ export class AgentWork {
   async #fromS3(task: LiveTask, inst: LiveInstance, base: number): Promise<string | undefined> {
     const at = this.s3Location(task);
     const kept = this.#s3Progress(task);
-    if (at === undefined || kept === undefined || (!this.command && kept !== base))
+    if (at === undefined || kept === undefined || (!this.commandOf(task) && kept !== base))
       return undefined;
     try {
       return await (await this.#client(inst)).restoreCheckpoint(task.id, at);
@@ -206,7 +214,7 @@ export class AgentWork {
 
   /** `task` completed on `inst` (the orchestrator's arithmetic): its agent lets it go. */
   completed(task: LiveTask, inst: LiveInstance): void {
-    if (inst.agent === undefined || this.command) return;
+    if (inst.agent === undefined || this.commandOf(task)) return;
     this.o.work.push(() => this.#stop(task, inst));
   }
 
@@ -267,7 +275,7 @@ export class AgentWork {
         });
       }
     };
-    if (!this.command) {
+    if (!this.commandOf(task)) {
       this.o.work.push(async () => {
         try {
           await move();
@@ -316,7 +324,7 @@ export class AgentWork {
   }
 
   async #checkpoint(source: AgentClient, task: LiveTask, at: number, keptSeconds: number) {
-    if (!this.command) await source.checkpointSynthetic(task.id, at, keptSeconds);
+    if (!this.commandOf(task)) await source.checkpointSynthetic(task.id, at, keptSeconds);
     else await source.checkpointCommand(task.id);
     this.o.options.onCheckpointed?.(task.id, at);
   }
@@ -355,9 +363,10 @@ export class AgentWork {
       return;
     }
     inst.unanswered = 0;
-    if (!this.command) return;
     for (const task of inst.tasks) {
+      if (!this.commandOf(task)) continue;
       const record = status.tasks.find((t) => t.id === task.id);
+      if (record !== undefined) await this.#readLog(task, inst, record.logLines ?? 0, nowSeconds);
       if (task.status !== 'running' || record?.state !== 'exited') continue;
       const exit = record.exitCode;
       this.#at(nowSeconds, () => {
@@ -371,6 +380,24 @@ export class AgentWork {
           );
       });
     }
+  }
+
+  /**
+   * Keeps the output lines `task`'s agent on `inst` has beyond those already kept (it reports
+   * `total`). An agent gone meanwhile keeps its lines: they are read at its next answer, or lost
+   * with it.
+   */
+  async #readLog(task: LiveTask, inst: LiveInstance, total: number, t: number): Promise<void> {
+    const key = `${task.id}\u0000${inst.token}`;
+    const { store } = this.o.options;
+    let read = this.#logRead.get(key) ?? logCount(store, task.id, inst.token);
+    while (read < total) {
+      const { lines } = await (await this.#client(inst)).log(task.id, read);
+      if (lines.length === 0) break;
+      appendLogs(store, task.id, inst.token, t, lines);
+      read += lines.length;
+    }
+    this.#logRead.set(key, read);
   }
 
   /** Runs `fn` as a state change at `t` (the cloud's time of the report), or now if later. */

@@ -287,7 +287,7 @@ export class Lifecycle {
    * A job running a command completes when the command exits (core/agents.ts).
    */
   scheduleCompletion(task: LiveTask): void {
-    if (this.o.agents.command) return;
+    if (this.o.agents.commandOf(task)) return;
     const done = task.completionTime(task.runningSince as number, task.speed);
     if (done > this.o.horizonSeconds) return;
     this.#completions.set(
@@ -335,6 +335,24 @@ export class Lifecycle {
     task.startsAt = undefined;
     task.detachedAtSeconds = this.o.now;
     return wasComputing;
+  }
+
+  /**
+   * Cancels `task` (a user's request): off its instance, if it is on one, its agent told to
+   * stop it; out of the policy's hands, if it was waiting; CANCELLED. A checkpoint in flight
+   * for it finishes and is not used.
+   */
+  cancel(task: LiveTask, reason: string): void {
+    const inst = task.instance;
+    if (inst !== undefined) {
+      this.detach(task, inst);
+      this.o.agents.leaves(task, inst, 0);
+      if (inst.tasks.size === 0) this.scheduleIdle(inst);
+    }
+    this.o.pending.delete(task);
+    task.status = 'completed';
+    task.displacedAt = undefined;
+    this.setJob(task, 'CANCELLED', reason);
   }
 
   /**

@@ -48,6 +48,8 @@ export class LiveTask implements TaskView {
   /** When it starts computing on its instance (set while assigned). */
   startsAt: number | undefined;
   readonly #cycle: CheckpointCycle | undefined;
+  /** The job's own command (submitted with it); undefined: the run's, or synthetic. */
+  readonly argv: readonly string[] | undefined;
   /** The view's clock. */
   clock: () => number = () => 0;
 
@@ -62,10 +64,12 @@ export class LiveTask implements TaskView {
       | 'arrival_seconds'
       | 'deadline_seconds'
       | 'checkpoint_interval_seconds'
+      | 'argv'
     >,
     /** Bandwidth of its periodic checkpoints to storage, MB/s. */
     readonly storageMBps: number,
   ) {
+    this.argv = row.argv == null ? undefined : (JSON.parse(row.argv) as string[]);
     this.#cycle = checkpointCycle(
       row.checkpoint_interval_seconds ?? undefined,
       row.state_mb,

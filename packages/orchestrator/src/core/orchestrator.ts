@@ -244,17 +244,21 @@ export class Orchestrator implements SimulationView {
 
   // ---- start ---------------------------------------------------------------------------------
 
+  /** The bandwidth of jobs' periodic checkpoints to storage, MB/s. */
+  get storageMBps(): number {
+    return this.scenario.checkpoint.storageBandwidthGbps * 125;
+  }
+
   /**
    * Starts the run: a fresh store gets the jobs, scheduled from time 0; a store that holds a run
-   * (after a crash) is resumed from where it stands (resume.ts).
+   * (after a crash; by default, one that has jobs) is resumed from where it stands (resume.ts).
    */
-  start(): void {
+  start(resumed = this.options.store.jobs().length > 0): void {
     const { store } = this.options;
-    const fresh = store.jobs().length === 0;
+    const fresh = !resumed;
     if (fresh) store.insertJobs(this.options.tasks, this.now);
-    const storageMBps = this.scenario.checkpoint.storageBandwidthGbps * 125;
     for (const row of store.jobs()) {
-      const task = new LiveTask(row, storageMBps);
+      const task = new LiveTask(row, this.storageMBps);
       task.clock = () => this.now;
       this.tasks.set(task.id, task);
     }
@@ -272,6 +276,7 @@ export class Orchestrator implements SimulationView {
     this.engine.scheduleAt(
       Math.max(task.arrivalSeconds, this.now),
       () => {
+        if (task.status === 'completed') return; // cancelled before it arrived
         this.pending.add(task);
         this.requestDecision();
       },

@@ -90,4 +90,44 @@ export const MIGRATIONS: readonly string[] = [
     body TEXT NOT NULL                      -- the raw body, as received
   );
   `,
+  // 4: a server's runtime (synkti serve): requests to submit and cancel jobs, a job's own
+  // command, which instances each job was on and when (to share an instance's cost among its
+  // jobs), the jobs' output lines, and the cloud's bill as the run goes.
+  `
+  CREATE TABLE requests (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,                     -- 'submit' | 'cancel'
+    job_id TEXT NOT NULL,
+    body TEXT,                              -- submit: the job's spec, JSON
+    received_at_ms INTEGER NOT NULL,        -- wall ms since the epoch
+    handled_at REAL,                        -- cloud seconds, once the orchestrator took it
+    outcome TEXT                            -- what became of it
+  );
+  CREATE INDEX requests_unhandled ON requests (handled_at, seq);
+  ALTER TABLE jobs ADD COLUMN argv TEXT;    -- the job's command, a JSON array; NULL: synthetic
+  CREATE TABLE stretches (
+    job_id TEXT NOT NULL,
+    instance_token TEXT NOT NULL,
+    from_t REAL NOT NULL,                   -- cloud seconds: placed on the instance
+    to_t REAL,                              -- cloud seconds: left it (NULL: still on it)
+    PRIMARY KEY (job_id, instance_token, from_t)
+  );
+  CREATE INDEX stretches_instance ON stretches (instance_token);
+  CREATE TABLE job_logs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id TEXT NOT NULL,
+    instance_token TEXT NOT NULL,           -- the instance whose agent printed it
+    t REAL NOT NULL,                        -- cloud seconds, when the orchestrator read it
+    line TEXT NOT NULL
+  );
+  CREATE INDEX job_logs_job ON job_logs (job_id, seq);
+  CREATE TABLE cost_samples (
+    t REAL PRIMARY KEY,                     -- cloud seconds
+    spot_usd REAL NOT NULL,                 -- billed so far, USD
+    on_demand_usd REAL NOT NULL,
+    counterfactual_usd REAL NOT NULL        -- the same instance time at on-demand prices, USD
+  );
+  ALTER TABLE instances ADD COLUMN billed_usd REAL;
+  ALTER TABLE instances ADD COLUMN counterfactual_usd REAL;
+  `,
 ];

@@ -50,6 +50,8 @@ export interface JobRow {
   readonly displaced_at: number | null;
   readonly completed_at: number | null;
   readonly cause: string | null;
+  /** The job's command, a JSON array of strings (schema version 4); null: synthetic. */
+  readonly argv: string | null;
 }
 
 /** An instance as stored. */
@@ -70,6 +72,10 @@ export interface InstanceRow {
   readonly ended_at: number | null;
   /** When it got a rebalance recommendation (schema version 2). */
   readonly rebalance_at: number | null;
+  /** What the cloud has billed for it so far, USD (schema version 4; sampled as the run goes). */
+  readonly billed_usd: number | null;
+  /** Its billed time at the on-demand price, USD: the counterfactual (schema version 4). */
+  readonly counterfactual_usd: number | null;
 }
 
 /** One journal entry. */
@@ -156,12 +162,15 @@ export class LiveStore {
 
   // --- jobs ---
 
-  /** Submits jobs (PENDING), in order, at cloud time `t`. */
-  insertJobs(tasks: readonly ResolvedTask[], t: number): void {
+  /** Submits jobs (PENDING), in order, at cloud time `t`; a job with `argv` runs that command. */
+  insertJobs(
+    tasks: readonly (ResolvedTask & { readonly argv?: readonly string[] | undefined })[],
+    t: number,
+  ): void {
     const insert = this.db.prepare(
       `INSERT INTO jobs (id, position, kind, work_seconds, memory_mb, state_mb, arrival_seconds,
-        deadline_seconds, checkpoint_interval_seconds, state, reason)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 'submitted')`,
+        deadline_seconds, checkpoint_interval_seconds, argv, state, reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 'submitted')`,
     );
     const base = (this.db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
     this.transaction(() => {
@@ -176,6 +185,7 @@ export class LiveStore {
           task.arrivalSeconds,
           task.deadlineSeconds ?? null,
           task.checkpointIntervalSeconds ?? null,
+          task.argv === undefined ? null : JSON.stringify(task.argv),
         );
         this.#journal(t, 'job', task.id, null, 'PENDING', 'submitted');
       }
@@ -197,7 +207,6 @@ export class LiveStore {
       .all(...states) as JobRow[];
   }
 
-  /** Updates fields of a job without a state change. */
   /** A page of jobs in submission order (of one state, when given), and how many there are. */
   jobsPage(
     state: JobState | undefined,
@@ -215,6 +224,7 @@ export class LiveStore {
     return { total, rows };
   }
 
+  /** Updates fields of a job without a state change. */
   patchJob(id: string, patch: JobPatch): void {
     const keys = Object.keys(patch);
     if (keys.length === 0) return;
@@ -235,8 +245,29 @@ export class LiveStore {
     this.transaction(() => {
       this.db.prepare('UPDATE jobs SET state = ?, reason = ? WHERE id = ?').run(to, reason, id);
       this.patchJob(id, patch);
+      if ('instance_token' in patch && patch.instance_token !== job.instance_token) {
+        this.#stretch(id, job.instance_token, patch.instance_token ?? null, t);
+      }
       this.#journal(t, 'job', id, job.state, to, reason);
     });
+  }
+
+  /** The job leaves instance `from` and goes onto `to` at `t` (its stretches on instances). */
+  #stretch(id: string, from: string | null, to: string | null, t: number): void {
+    if (from !== null) {
+      this.db
+        .prepare(
+          'UPDATE stretches SET to_t = ? WHERE job_id = ? AND instance_token = ? AND to_t IS NULL',
+        )
+        .run(t, id, from);
+    }
+    if (to !== null) {
+      this.db
+        .prepare(
+          'INSERT OR IGNORE INTO stretches (job_id, instance_token, from_t) VALUES (?, ?, ?)',
+        )
+        .run(id, to, t);
+    }
   }
 
   // --- instances ---

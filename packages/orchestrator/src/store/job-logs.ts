@@ -1,0 +1,54 @@
+/**
+ * Jobs' output, kept in the store as the orchestrator reads it from the agents (schema version
+ * 4): a job's lines outlive the instance that printed them, a crash of the orchestrator, and
+ * the job's moves between instances. A line is what a task printed on stdout or stderr that is
+ * not one of the agent's `SYNKTI_` protocol lines.
+ */
+
+import type { LiveStore } from './store.js';
+
+/** One kept line. */
+export interface LogLine {
+  /** Order among every job's lines. */
+  readonly seq: number;
+  /** The instance whose agent reported it (its token). */
+  readonly instance: string;
+  /** Cloud seconds, when the orchestrator read it. */
+  readonly t: number;
+  readonly line: string;
+}
+
+/** Keeps `lines` of job `jobId` as read from instance `token`'s agent at cloud time `t`. */
+export function appendLogs(
+  store: LiveStore,
+  jobId: string,
+  token: string,
+  t: number,
+  lines: readonly string[],
+): void {
+  const insert = store.db.prepare(
+    'INSERT INTO job_logs (job_id, instance_token, t, line) VALUES (?, ?, ?, ?)',
+  );
+  store.transaction(() => {
+    for (const line of lines) insert.run(jobId, token, t, line);
+  });
+}
+
+/** How many lines of job `jobId` instance `token`'s agent has reported (where to read on). */
+export function logCount(store: LiveStore, jobId: string, token: string): number {
+  return (
+    store.db
+      .prepare('SELECT COUNT(*) AS n FROM job_logs WHERE job_id = ? AND instance_token = ?')
+      .get(jobId, token) as { n: number }
+  ).n;
+}
+
+/** Job `jobId`'s lines after `afterSeq`, at most `limit`, oldest first. */
+export function jobLogs(store: LiveStore, jobId: string, afterSeq = 0, limit = 1000): LogLine[] {
+  return store.db
+    .prepare(
+      `SELECT seq, instance_token AS instance, t, line FROM job_logs
+       WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    )
+    .all(jobId, afterSeq, limit) as LogLine[];
+}
