@@ -4,7 +4,15 @@
  * @packageDocumentation
  */
 
+export {
+  authorized,
+  LOGIN_CODE_SECONDS,
+  LoginCodes,
+  SESSION_COOKIE,
+  SESSION_SECONDS,
+} from './auth.js';
 export { errorHandler, problem, sendProblem } from './problems.js';
+export { EVENTS_POLL_MS } from './routes/events.js';
 export {
   eventsQuery,
   INSTANCE_STATE_NAMES,
@@ -13,17 +21,19 @@ export {
   instanceSchema,
   JOB_STATE_NAMES,
   type Job,
+  type JobSubmission,
   jobListQuery,
   jobSchema,
+  jobSubmissionSchema,
   journalEntrySchema,
   type Problem,
   problemSchema,
+  SUBMISSION_DEFAULTS,
 } from './schemas.js';
 export {
   type ApiOptions,
   BODY_LIMIT_BYTES,
   buildApi,
-  EVENTS_POLL_MS,
   type RunningApi,
   startApi,
 } from './server.js';

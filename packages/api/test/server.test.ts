@@ -12,11 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { InsecureSecretError, runLive } from '@synkti/orchestrator';
 import { createPolicy } from '@synkti/policies';
 import type { Scenario } from '@synkti/sim-core';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiToken, buildApi, startApi, TOKEN_FILE } from '../src/index.js';
+import { openApiChecker } from './openapi-check.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const DEMO = JSON.parse(readFileSync(path.join(ROOT, 'scenarios/live-demo.json'), 'utf8')) as {
@@ -26,30 +25,7 @@ const DEMO = JSON.parse(readFileSync(path.join(ROOT, 'scenarios/live-demo.json')
 let stateDir: string;
 let app: FastifyInstance;
 let token: string;
-let doc: {
-  paths: Record<
-    string,
-    Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>
-  >;
-  components: { schemas: Record<string, object> };
-};
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-addFormats.default(ajv);
-
-/** Checks `body` against the document's schema for `route`'s `status` response. */
-function conforms(route: string, status: number, body: unknown, method = 'get'): void {
-  const response = doc.paths[route]?.[method]?.responses[String(status)];
-  expect(response, `${method} ${route} ${status}: not in the OpenAPI document`).toBeDefined();
-  const media = response?.content ?? {};
-  const schema = (media['application/json'] ?? media['application/problem+json'])?.schema;
-  expect(schema, `${method} ${route} ${status}: no schema`).toBeDefined();
-  // The document's component references, as JSON Schema definitions of the compiled schema.
-  const local = (v: unknown) =>
-    JSON.parse(JSON.stringify(v).replaceAll('"#/components/schemas/', '"#/$defs/')) as object;
-  const validate = ajv.compile({ ...local(schema), $defs: local(doc.components.schemas) });
-  const ok = validate(body);
-  expect(ok, `${method} ${route} ${status}: ${ajv.errorsText(validate.errors)}`).toBe(true);
-}
+let conforms: Awaited<ReturnType<typeof openApiChecker>>;
 
 beforeAll(async () => {
   stateDir = mkdtempSync(path.join(os.tmpdir(), 'synkti-api-'));
@@ -63,7 +39,7 @@ beforeAll(async () => {
   run.store.close();
   app = await buildApi({ stateDir });
   token = apiToken(stateDir);
-  doc = (await app.inject({ url: '/openapi.json' })).json();
+  conforms = await openApiChecker(app);
 });
 afterAll(async () => {
   await app?.close();
@@ -159,7 +135,20 @@ describe('the API', () => {
     expect(r.statusCode).toBe(200);
     const d = r.json() as { openapi: string; paths: Record<string, unknown> };
     expect(d.openapi).toBe('3.1.0');
-    expect(Object.keys(d.paths).sort()).toEqual(['/events', '/instances', '/jobs', '/jobs/{id}']);
+    expect(Object.keys(d.paths).sort()).toEqual([
+      '/',
+      '/assets/{name}',
+      '/costs',
+      '/events',
+      '/instances',
+      '/jobs',
+      '/jobs/{id}',
+      '/jobs/{id}/logs',
+      '/login',
+      '/login-codes',
+      '/metrics',
+      '/server',
+    ]);
   });
 });
 
