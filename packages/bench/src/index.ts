@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export { main as benchMain } from './cli/cli.js';
 export { InputError } from './errors.js';
 export {
   savingsChart,

@@ -15,7 +15,6 @@ import path from 'node:path';
 import { createPolicy } from '@synkti/policies';
 import { type Scenario, simulate } from '@synkti/sim-core';
 import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { InputError } from '../errors.js';
 import type { TimelineData } from '../report/charts.js';
 import { checkAgainstBaseline, recordsOf } from '../results/check.js';
@@ -429,8 +428,4 @@ export async function main(args: string[]): Promise<number> {
     return 1;
   }
   return code;
-}
-
-if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
-  process.exitCode = await main(hideBin(process.argv));
 }

@@ -1,17 +1,14 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  HAVE_CHROMIUM,
+  launchChromium,
+  warnNoChromium,
+} from '../../../../test-support/chromium.js';
 import { ROOT, runCli, tempDir } from '../fixtures/cli.js';
 
-const CHROMIUM = process.env['SYNKTI_CHROMIUM'] ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) {
-  const message = `no Chromium at ${CHROMIUM} (apt-get install chromium, or set SYNKTI_CHROMIUM)`;
-  // In CI the browser test must run (.ci/run installs Chromium): fail rather than skip.
-  if (process.env['CI']) throw new Error(message);
-  console.warn(`skipping the browser test of report.html: ${message}`);
-}
+warnNoChromium('the browser test of report.html');
 
 describe('report.html', () => {
   const dir = tempDir();
@@ -41,10 +38,7 @@ describe('report.html', () => {
   it.skipIf(!HAVE_CHROMIUM)(
     'renders in headless Chromium: no console error, marks in every chart',
     async () => {
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
         const errors: string[] = [];
