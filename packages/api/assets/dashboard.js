@@ -113,7 +113,12 @@ const SPECS = {
     mark: 'bar',
     encoding: {
       y: { field: 'zone', type: 'nominal', title: 'zone' },
-      x: { aggregate: 'count', type: 'quantitative', title: 'live instances' },
+      x: {
+        aggregate: 'count',
+        type: 'quantitative',
+        title: 'live instances',
+        axis: { tickMinStep: 1, format: 'd' },
+      },
       color: { field: 'market', type: 'nominal' },
     },
   },
@@ -144,7 +149,8 @@ async function draw(name, rows) {
       hover: true,
     });
   }
-  await views[name].data('rows', rows).runAsync();
+  // resize: the axes' labels change with the data (autosize pads to them again).
+  await views[name].data('rows', rows).resize().runAsync();
 }
 
 function renderCharts() {

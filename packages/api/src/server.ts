@@ -43,6 +43,8 @@ const PUBLIC = new Set(['/openapi.json', '/login']);
 export interface ApiOptions {
   /** The run's state directory (its store and token). */
   readonly stateDir: string;
+  /** The one-time login codes it redeems (default: its own). */
+  readonly codes?: LoginCodes;
 }
 
 /** Builds the API (not listening). @throws InsecureSecretError (a loose token file), or when there is no store. */
@@ -59,7 +61,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     store,
     requests: new JobRequests(store),
     token,
-    codes: new LoginCodes(),
+    codes: options.codes ?? new LoginCodes(),
   };
   // Open event streams must not hold a shutdown up.
   const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
@@ -115,6 +117,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 export interface RunningApi {
   readonly url: string;
   readonly app: FastifyInstance;
+  /** A one-time login URL for a browser (as `POST /login-codes` gives). */
+  loginUrl(): string;
   close(): Promise<void>;
 }
 
@@ -135,7 +139,13 @@ export async function startApi(
       `synkti: the API listens on ${host}, reachable beyond this machine; every request still needs the token`,
     );
   }
-  const app = await buildApi(options);
+  const codes = options.codes ?? new LoginCodes();
+  const app = await buildApi({ ...options, codes });
   const url = await app.listen({ host, port: options.port ?? 0 });
-  return { url, app, close: () => app.close() };
+  return {
+    url,
+    app,
+    loginUrl: () => new URL(`/login?code=${codes.issue()}`, url).toString(),
+    close: () => app.close(),
+  };
 }
