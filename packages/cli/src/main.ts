@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
- * The `synkti` command. Exit codes: 0 done; 1 failed while running; 2 bad input, refused
- * before anything ran (the message names the file, the field, what was expected and found).
+ * The `synkti` command. Exit codes (client.ts `EXIT`): 0 done; 1 failed while running; 2 bad
+ * input, refused before anything ran (the message names the file, the field, what was expected
+ * and found); 3 no server answers; 4 no such job; 5 the request conflicts with the job's state.
  */
 
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startApi, TOKEN_FILE } from '@synkti/api';
-import { InputError } from '@synkti/bench';
+import { benchMain, InputError } from '@synkti/bench';
 import {
   AGENT_FILE,
   AGENT_PARENT_ENV,
@@ -17,11 +18,13 @@ import {
   STORE_FILE,
 } from '@synkti/orchestrator';
 import { MIGRATION_PLANNERS } from '@synkti/sim-core';
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { awsSetupCommand, deadMessagesCommand } from './aws.js';
+import { CommandError, EXIT } from './client.js';
 import { AGENT_KINDS, CLOUD_FILE, startCloudCommand } from './cloud.js';
 import { runLiveCommand } from './live.js';
+import { type Outcome, serverCommands } from './server-commands.js';
 
 /** The synkti version: @synkti/cli's package version. */
 function version(): string {
@@ -34,9 +37,12 @@ function version(): string {
 
 /** Runs the command line `args`; resolves to the exit code. */
 export async function main(args: readonly string[]): Promise<number> {
+  // `synkti bench …` is the bench's own command line, whole.
+  if (args[0] === 'bench') return benchMain(args.slice(1));
+  const outcome: Outcome = { out: '', code: EXIT.ok };
   let out = '';
   try {
-    await yargs([...args])
+    const y = yargs([...args])
       .parserConfiguration({ 'populate--': true })
       .scriptName('synkti')
       .version(version())
@@ -319,7 +325,8 @@ export async function main(args: readonly string[]): Promise<number> {
           });
           await agent.stop();
         },
-      )
+      );
+    await serverCommands(y as unknown as Argv, outcome)
       .demandCommand(1)
       .strict()
       .help()
@@ -329,11 +336,14 @@ export async function main(args: readonly string[]): Promise<number> {
       .parseAsync();
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`);
+    if (error instanceof CommandError) return error.exitCode;
     // Bad input, and a token file others can read, are refused before anything runs.
-    return error instanceof InputError || error instanceof InsecureSecretError ? 2 : 1;
+    return error instanceof InputError || error instanceof InsecureSecretError
+      ? EXIT.input
+      : EXIT.failed;
   }
-  process.stdout.write(out);
-  return 0;
+  process.stdout.write(out + outcome.out);
+  return outcome.code;
 }
 
 if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {

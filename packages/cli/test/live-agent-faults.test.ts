@@ -62,6 +62,9 @@ async function run(
     agents,
     workloadCommand,
     taskRetries: 2,
+    // Ends once every job is final: the horizon is only a bound, wide enough for a loaded
+    // machine (agent processes start slowly when the suite runs its other tests beside).
+    stopWhenDone: true,
   });
   const fault = during?.(agents, path.join(dir, 'agents'));
   const live = await running;
@@ -73,7 +76,7 @@ describe('agent faults on the scaled clock', () => {
   it('a killed agent is an instance failure: the job is recovered and succeeds', async () => {
     let killed: number | undefined;
     const live = await run(
-      scenario(1, 1),
+      scenario(1, 4),
       [...TSX, TRAIN, '--steps', '150', '--step-ms', '20'],
       async (agents, dir) => {
         // Once the job runs on the first instance, its agent process is killed.
@@ -110,7 +113,7 @@ describe('agent faults on the scaled clock', () => {
       `const mark = ${JSON.stringify(dir)} + '/' + id;` +
       "if (!fs.existsSync(mark)) { fs.writeFileSync(mark, ''); process.exit(4); }" +
       "console.log('SYNKTI_PROGRESS 600');";
-    const live = await run(scenario(2, 0.5), [process.execPath, '-e', script]);
+    const live = await run(scenario(2, 4), [process.execPath, '-e', script]);
     const job0 = live.store.job('job-0');
     expect(job0?.state).toBe('FAILED');
     expect(job0?.cause).toBe('exit status 3 (attempt 3 of 3)');
