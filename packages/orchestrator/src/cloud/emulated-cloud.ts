@@ -308,9 +308,13 @@ export class EmulatedCloud implements CloudProvider, CloudDriver {
 
   /**
    * What the cloud bills for an instance, USD: its billed time (the type's billing increments
-   * and minimum) at its price; one still running is billed up to `untilSeconds`.
+   * and minimum) at its price; one still running is billed up to `untilSeconds` (nothing, if it
+   * was launched at or after then).
    */
   billedUsd(entry: LedgerEntry, untilSeconds: number): number {
+    // Running, and launched at or after `untilSeconds` (on a clock that moves with the wall, a
+    // launch can land just past the horizon the bill is asked up to): nothing billed by then.
+    if (entry.endedAt === undefined && entry.launchedAt >= untilSeconds) return 0;
     return instanceCostUsd(
       entry.price,
       entry.type.billing,

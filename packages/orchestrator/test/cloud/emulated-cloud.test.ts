@@ -39,6 +39,16 @@ describe('EmulatedCloud', () => {
     expect(cloud.eventsAfterNow(1)).toEqual([]);
   });
 
+  it('bills nothing up to a time before a running instance was launched', () => {
+    const clock = new VirtualClock();
+    const cloud = new EmulatedCloud(scenario({ kind: 'poisson', ratePerHour: 0 }), 1, clock);
+    cloud.advanceToNow(3602.5);
+    cloud.launchNow({ type: 'gpu', market: 'on-demand', jobTag: 'r', token: 'late' });
+    // (A scaled run's launch can land just past the horizon its bill is asked up to.)
+    expect(cloud.ledgerCostNow(3600)).toEqual({ spotUsd: 0, onDemandUsd: 0, byToken: { late: 0 } });
+    expect(cloud.ledgerCostNow(3602.5 + 3600).onDemandUsd).toBeCloseTo(3, 9);
+  });
+
   it('refuses an unknown type as permanent, naming the types it has', () => {
     const cloud = new EmulatedCloud(scenario(undefined), 1, new VirtualClock());
     expect(() => cloud.launchNow({ type: 'tpu', market: 'spot', jobTag: 'r', token: 'x' })).toThrow(
