@@ -41,7 +41,7 @@ export function serverNow(ctx: ApiContext): number | undefined {
 export function cancelsWaiting(ctx: ApiContext): Set<string> {
   return new Set(
     (
-      ctx.store.db
+      ctx.store
         .prepare("SELECT job_id FROM requests WHERE kind = 'cancel' AND handled_at IS NULL")
         .all() as { job_id: string }[]
     ).map((r) => r.job_id),
@@ -85,19 +85,14 @@ export function jobView(
   };
 }
 
-/** The speed of each instance's type, by token (from the server's facts; 1 without them). */
+/** The speed of an instance's type, by its token (from the server's facts; 1 without them). */
 export function speeds(ctx: ApiContext): (token: string) => number | undefined {
   const info = serverInfo(ctx);
   const byType = new Map(info?.instanceTypes.map((t) => [t.name, t.speed]) ?? []);
-  const rows = new Map(
-    (ctx.store.db.prepare('SELECT token, type FROM instances').all() as InstanceRow[]).map((r) => [
-      r.token,
-      r.type,
-    ]),
-  );
+  const typeOf = ctx.store.prepare('SELECT type FROM instances WHERE token = ?');
   return (token) => {
-    const type = rows.get(token);
-    return type === undefined ? undefined : (byType.get(type) ?? 1);
+    const row = typeOf.get(token) as { type: string } | undefined;
+    return row === undefined ? undefined : (byType.get(row.type) ?? 1);
   };
 }
 

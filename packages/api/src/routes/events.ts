@@ -28,7 +28,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (req, reply) => {
       const header = Number(req.headers['last-event-id']);
       let after = Number.isInteger(header) && header >= 0 ? header : (req.query.after ?? 0);
-      const read = ctx.store.db.prepare(
+      const read = ctx.store.prepare(
         'SELECT seq, t, what, id, from_state AS "from", to_state AS "to", reason FROM journal WHERE seq > ? ORDER BY seq LIMIT 1000',
       );
       reply.hijack();

@@ -16,7 +16,7 @@ import type { Orchestrator } from './orchestrator.js';
 export function bills(o: Orchestrator, bill: LedgerCost, untilSeconds: number): InstanceBill[] {
   const terminating = new Map(
     (
-      o.options.store.db
+      o.options.store
         .prepare(
           'SELECT token, terminate_at FROM instances WHERE ended_at IS NULL AND terminate_at IS NOT NULL',
         )
@@ -37,7 +37,7 @@ export function bills(o: Orchestrator, bill: LedgerCost, untilSeconds: number): 
       inst.type.billing,
       inst.launchedAt,
       endOf(inst),
-      untilSeconds,
+      Math.max(untilSeconds, inst.launchedAt),
     ),
   }));
 }

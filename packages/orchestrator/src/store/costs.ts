@@ -87,7 +87,7 @@ export function recordCosts(store: LiveStore, t: number, bills: readonly Instanc
   let spot = 0;
   let onDemand = 0;
   let counterfactual = 0;
-  const patch = store.db.prepare(
+  const patch = store.prepare(
     'UPDATE instances SET billed_usd = ?, counterfactual_usd = ? WHERE token = ?',
   );
   store.transaction(() => {
@@ -97,7 +97,7 @@ export function recordCosts(store: LiveStore, t: number, bills: readonly Instanc
       else onDemand += b.billedUsd;
       counterfactual += b.counterfactualUsd;
     }
-    store.db
+    store
       .prepare(
         `INSERT OR REPLACE INTO cost_samples (t, spot_usd, on_demand_usd, counterfactual_usd)
          VALUES (?, ?, ?, ?)`,
@@ -119,7 +119,7 @@ const totalsOf = (r: SampleRow) =>
 /** The samples of the totals at or after cloud time `sinceSeconds`, oldest first. */
 export function costSamples(store: LiveStore, sinceSeconds = 0): CostTotals[] {
   return (
-    store.db
+    store
       .prepare('SELECT * FROM cost_samples WHERE t >= ? ORDER BY t')
       .all(sinceSeconds) as SampleRow[]
   ).map(totalsOf);
@@ -127,7 +127,7 @@ export function costSamples(store: LiveStore, sinceSeconds = 0): CostTotals[] {
 
 /** The latest totals (zeros at time 0 before the first sample). */
 export function latestCosts(store: LiveStore): CostTotals {
-  const r = store.db.prepare('SELECT * FROM cost_samples ORDER BY t DESC LIMIT 1').get() as
+  const r = store.prepare('SELECT * FROM cost_samples ORDER BY t DESC LIMIT 1').get() as
     | SampleRow
     | undefined;
   return r === undefined ? costTotals(0, 0, 0, 0) : totalsOf(r);
@@ -137,7 +137,7 @@ export function latestCosts(store: LiveStore): CostTotals {
 export function costReport(store: LiveStore): CostReport {
   const totals = latestCosts(store);
   const asOf = totals.t;
-  const held = store.db
+  const held = store
     .prepare(
       `SELECT job_id, instance_token, SUM(MAX(0, COALESCE(to_t, ?) - from_t)) AS seconds
        FROM stretches GROUP BY job_id, instance_token`,
@@ -148,7 +148,7 @@ export function costReport(store: LiveStore): CostReport {
     perInstance.set(h.instance_token, (perInstance.get(h.instance_token) ?? 0) + h.seconds);
   const bills = new Map(
     (
-      store.db.prepare('SELECT token, billed_usd, counterfactual_usd FROM instances').all() as {
+      store.prepare('SELECT token, billed_usd, counterfactual_usd FROM instances').all() as {
         token: string;
         billed_usd: number | null;
         counterfactual_usd: number | null;
@@ -172,7 +172,7 @@ export function costReport(store: LiveStore): CostReport {
   }
   const recoveries = new Map(
     (
-      store.db
+      store
         .prepare(
           `SELECT id, COUNT(*) AS n FROM journal
            WHERE what = 'job' AND to_state = 'RECOVERING' GROUP BY id`,
@@ -181,7 +181,7 @@ export function costReport(store: LiveStore): CostReport {
     ).map((r) => [r.id, r.n]),
   );
   const jobs = (
-    store.db.prepare('SELECT id, state, preemptions FROM jobs ORDER BY position').all() as {
+    store.prepare('SELECT id, state, preemptions FROM jobs ORDER BY position').all() as {
       id: string;
       state: string;
       preemptions: number;
@@ -197,9 +197,9 @@ export function costReport(store: LiveStore): CostReport {
   return {
     totals,
     preemptions: (
-      store.db
-        .prepare('SELECT COUNT(*) AS n FROM instances WHERE noticed_at IS NOT NULL')
-        .get() as { n: number }
+      store.prepare('SELECT COUNT(*) AS n FROM instances WHERE noticed_at IS NOT NULL').get() as {
+        n: number;
+      }
     ).n,
     recoveries: jobs.reduce((a, j) => a + j.recoveries, 0),
     jobs,

@@ -31,7 +31,7 @@ export class CloudInbox {
    * redelivery).
    */
   add(messageId: string, event: CloudEvent, receivedAtMs = Date.now()): boolean {
-    const r = this.store.db
+    const r = this.store
       .prepare('INSERT OR IGNORE INTO inbox (message_id, received_at_ms, event) VALUES (?, ?, ?)')
       .run(messageId, receivedAtMs, JSON.stringify(event));
     return r.changes === 1;
@@ -45,7 +45,7 @@ export class CloudInbox {
     body: string,
     receivedAtMs = Date.now(),
   ): boolean {
-    const r = this.store.db
+    const r = this.store
       .prepare(
         `INSERT OR IGNORE INTO dead_messages (message_id, received_at_ms, source, reason, body)
          VALUES (?, ?, ?, ?, ?)`,
@@ -56,7 +56,7 @@ export class CloudInbox {
 
   /** The events kept after `seq`, in order. */
   after(seq: number): LoggedCloudEvent[] {
-    const rows = this.store.db
+    const rows = this.store
       .prepare('SELECT seq, event FROM inbox WHERE seq > ? ORDER BY seq')
       .all(seq) as { seq: number; event: string }[];
     return rows.map((r) => ({ seq: r.seq, event: JSON.parse(r.event) as CloudEvent }));
@@ -64,7 +64,7 @@ export class CloudInbox {
 
   /** Every dead message, oldest first. */
   dead(): DeadMessage[] {
-    const rows = this.store.db
+    const rows = this.store
       .prepare(
         `SELECT id, message_id AS messageId, received_at_ms AS receivedAtMs, source, reason, body
          FROM dead_messages ORDER BY id`,

@@ -26,7 +26,7 @@ export function appendLogs(
   t: number,
   lines: readonly string[],
 ): void {
-  const insert = store.db.prepare(
+  const insert = store.prepare(
     'INSERT INTO job_logs (job_id, instance_token, t, line) VALUES (?, ?, ?, ?)',
   );
   store.transaction(() => {
@@ -37,7 +37,7 @@ export function appendLogs(
 /** How many lines of job `jobId` instance `token`'s agent has reported (where to read on). */
 export function logCount(store: LiveStore, jobId: string, token: string): number {
   return (
-    store.db
+    store
       .prepare('SELECT COUNT(*) AS n FROM job_logs WHERE job_id = ? AND instance_token = ?')
       .get(jobId, token) as { n: number }
   ).n;
@@ -45,7 +45,7 @@ export function logCount(store: LiveStore, jobId: string, token: string): number
 
 /** Job `jobId`'s lines after `afterSeq`, at most `limit`, oldest first. */
 export function jobLogs(store: LiveStore, jobId: string, afterSeq = 0, limit = 1000): LogLine[] {
-  return store.db
+  return store
     .prepare(
       `SELECT seq, instance_token AS instance, t, line FROM job_logs
        WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?`,

@@ -50,29 +50,29 @@ export class JobRequests {
 
   /** Keeps a submission; returns the job's id. */
   submit(spec: JobSpec, receivedAtMs = Date.now()): string {
-    const db = this.store.db;
-    return this.store.transaction(() => {
-      const r = db
+    const { store } = this;
+    return store.transaction(() => {
+      const r = store
         .prepare(
           "INSERT INTO requests (kind, job_id, body, received_at_ms) VALUES ('submit', '', ?, ?)",
         )
         .run(JSON.stringify(spec), receivedAtMs);
       const id = `job-${String(r.lastInsertRowid)}`;
-      db.prepare('UPDATE requests SET job_id = ? WHERE seq = ?').run(id, r.lastInsertRowid);
+      store.prepare('UPDATE requests SET job_id = ? WHERE seq = ?').run(id, r.lastInsertRowid);
       return id;
     });
   }
 
   /** Keeps a cancellation of job `id`. */
   cancel(id: string, receivedAtMs = Date.now()): void {
-    this.store.db
+    this.store
       .prepare("INSERT INTO requests (kind, job_id, received_at_ms) VALUES ('cancel', ?, ?)")
       .run(id, receivedAtMs);
   }
 
   /** Requests not handled yet, in the order they came. */
   unhandled(): RequestRow[] {
-    return this.store.db
+    return this.store
       .prepare('SELECT * FROM requests WHERE handled_at IS NULL ORDER BY seq')
       .all() as RequestRow[];
   }
@@ -80,14 +80,14 @@ export class JobRequests {
   /** Whether any request waits to be handled. */
   waiting(): boolean {
     return (
-      this.store.db.prepare('SELECT 1 FROM requests WHERE handled_at IS NULL LIMIT 1').get() !==
+      this.store.prepare('SELECT 1 FROM requests WHERE handled_at IS NULL LIMIT 1').get() !==
       undefined
     );
   }
 
   /** The submission of job `id`, if it was submitted to a server. */
   submission(id: string): RequestRow | undefined {
-    return this.store.db
+    return this.store
       .prepare("SELECT * FROM requests WHERE kind = 'submit' AND job_id = ?")
       .get(id) as RequestRow | undefined;
   }
@@ -95,7 +95,7 @@ export class JobRequests {
   /** Whether a cancellation of job `id` waits to be handled. */
   cancelPending(id: string): boolean {
     return (
-      this.store.db
+      this.store
         .prepare(
           "SELECT 1 FROM requests WHERE kind = 'cancel' AND job_id = ? AND handled_at IS NULL",
         )
@@ -105,7 +105,7 @@ export class JobRequests {
 
   /** Marks request `seq` handled at cloud time `t`, with what became of it. */
   handled(seq: number, t: number, outcome: string): void {
-    this.store.db
+    this.store
       .prepare('UPDATE requests SET handled_at = ?, outcome = ? WHERE seq = ?')
       .run(t, outcome, seq);
   }

@@ -95,6 +95,8 @@ type InstancePatch = Partial<Omit<InstanceRow, 'token' | 'position' | 'state' | 
 /** See the file comment. */
 export class LiveStore {
   readonly db: Database.Database;
+  /** Prepared statements by their SQL: each is compiled once per connection. */
+  readonly #statements = new Map<string, Database.Statement>();
 
   /**
    * Opens (creating if needed) the store in `stateDir`, and brings its schema up to date; or,
@@ -119,9 +121,19 @@ export class LiveStore {
     this.#migrate();
   }
 
+  /** The prepared statement of `sql`, compiled on its first use and kept. */
+  prepare(sql: string): Database.Statement {
+    let st = this.#statements.get(sql);
+    if (st === undefined) {
+      st = this.db.prepare(sql);
+      this.#statements.set(sql, st);
+    }
+    return st;
+  }
+
   /** Entries in the journal (a measure of how far the run has gone). */
   journalLength(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM journal').get() as { n: number }).n;
+    return (this.prepare('SELECT COUNT(*) AS n FROM journal').get() as { n: number }).n;
   }
 
   /** The schema version (number of migrations applied). */
@@ -150,14 +162,14 @@ export class LiveStore {
   // --- the run's settings ---
 
   getMeta(key: string): string | undefined {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+    const row = this.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
       | { value: string }
       | undefined;
     return row?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+    this.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   }
 
   // --- jobs ---
@@ -167,12 +179,12 @@ export class LiveStore {
     tasks: readonly (ResolvedTask & { readonly argv?: readonly string[] | undefined })[],
     t: number,
   ): void {
-    const insert = this.db.prepare(
+    const insert = this.prepare(
       `INSERT INTO jobs (id, position, kind, work_seconds, memory_mb, state_mb, arrival_seconds,
         deadline_seconds, checkpoint_interval_seconds, argv, state, reason)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 'submitted')`,
     );
-    const base = (this.db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
+    const base = (this.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
     this.transaction(() => {
       for (const [k, task] of tasks.entries()) {
         insert.run(
@@ -193,13 +205,13 @@ export class LiveStore {
   }
 
   job(id: string): JobRow | undefined {
-    return this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return this.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
   }
 
   /** Jobs in submission order, optionally only those in `states`. */
   jobs(states?: readonly JobState[]): JobRow[] {
     if (states === undefined) {
-      return this.db.prepare('SELECT * FROM jobs ORDER BY position').all() as JobRow[];
+      return this.prepare('SELECT * FROM jobs ORDER BY position').all() as JobRow[];
     }
     const marks = states.map(() => '?').join(', ');
     return this.db
@@ -216,7 +228,7 @@ export class LiveStore {
     const where = state === undefined ? '' : 'WHERE state = ?';
     const args = state === undefined ? [] : [state];
     const total = (
-      this.db.prepare(`SELECT COUNT(*) AS n FROM jobs ${where}`).get(...args) as { n: number }
+      this.prepare(`SELECT COUNT(*) AS n FROM jobs ${where}`).get(...args) as { n: number }
     ).n;
     const rows = this.db
       .prepare(`SELECT * FROM jobs ${where} ORDER BY position LIMIT ? OFFSET ?`)
@@ -243,7 +255,7 @@ export class LiveStore {
     if (!JOB_TRANSITIONS[job.state].includes(to))
       throw new TransitionError('job', id, job.state, to);
     this.transaction(() => {
-      this.db.prepare('UPDATE jobs SET state = ?, reason = ? WHERE id = ?').run(to, reason, id);
+      this.prepare('UPDATE jobs SET state = ?, reason = ? WHERE id = ?').run(to, reason, id);
       this.patchJob(id, patch);
       if ('instance_token' in patch && patch.instance_token !== job.instance_token) {
         this.#stretch(id, job.instance_token, patch.instance_token ?? null, t);
@@ -278,8 +290,7 @@ export class LiveStore {
    * the cloud to resolve (docs/live.md: not built yet).
    */
   requestInstance(token: string, type: string, market: Market, t: number): InstanceRow {
-    const position = (this.db.prepare('SELECT COUNT(*) AS n FROM instances').get() as { n: number })
-      .n;
+    const position = (this.prepare('SELECT COUNT(*) AS n FROM instances').get() as { n: number }).n;
     this.transaction(() => {
       this.db
         .prepare(
@@ -293,13 +304,13 @@ export class LiveStore {
   }
 
   instance(token: string): InstanceRow | undefined {
-    return this.db.prepare('SELECT * FROM instances WHERE token = ?').get(token) as
+    return this.prepare('SELECT * FROM instances WHERE token = ?').get(token) as
       | InstanceRow
       | undefined;
   }
 
   instanceByCloudId(cloudId: string): InstanceRow | undefined {
-    return this.db.prepare('SELECT * FROM instances WHERE cloud_id = ?').get(cloudId) as
+    return this.prepare('SELECT * FROM instances WHERE cloud_id = ?').get(cloudId) as
       | InstanceRow
       | undefined;
   }
@@ -307,7 +318,7 @@ export class LiveStore {
   /** Instances in request order, optionally only those in `states`. */
   instances(states?: readonly InstanceRecordState[]): InstanceRow[] {
     if (states === undefined) {
-      return this.db.prepare('SELECT * FROM instances ORDER BY position').all() as InstanceRow[];
+      return this.prepare('SELECT * FROM instances ORDER BY position').all() as InstanceRow[];
     }
     const marks = states.map(() => '?').join(', ');
     return this.db
@@ -359,7 +370,7 @@ export class LiveStore {
   }
 
   journal(): JournalRow[] {
-    return this.db.prepare('SELECT * FROM journal ORDER BY seq').all() as JournalRow[];
+    return this.prepare('SELECT * FROM journal ORDER BY seq').all() as JournalRow[];
   }
 
   #journal(
