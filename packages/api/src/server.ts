@@ -64,7 +64,19 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     codes: options.codes ?? new LoginCodes(),
   };
   // Open event streams must not hold a shutdown up.
-  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    forceCloseConnections: true,
+    // Longer than any id the routes take (≤ 200, checked by their schemas: 422 at params.id).
+    maxParamLength: 256,
+    // What the router refuses before any route (a longer parameter, a malformed URL) is a
+    // problem too, not Fastify's own 400 body.
+    frameworkErrors: (error, req, reply) =>
+      sendProblem(
+        reply,
+        problem(req, 422, `params: ${error.message}`, [{ path: 'params', message: error.message }]),
+      ),
+  });
   app.addHook('onClose', async () => store.close());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

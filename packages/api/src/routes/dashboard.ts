@@ -59,8 +59,10 @@ export function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   api.get(
     '/',
-    { schema: { summary: 'the dashboard page (needs a session)' } },
-    async (_req, reply) =>
+    {
+      schema: { summary: 'the dashboard page (needs a session)', response: { 401: problemSchema } },
+    },
+    async (_req, reply: FastifyReply) =>
       reply
         .type('text/html; charset=utf-8')
         .header('content-security-policy', CSP)

@@ -48,7 +48,7 @@ export function fleetRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         summary:
           'cost so far, savings against on-demand, preemptions and recoveries: in total and per job',
-        response: { 200: metricsSchema, ...errors },
+        response: { 200: metricsSchema, 401: problemSchema },
       },
     },
     async () => {
@@ -87,7 +87,7 @@ export function fleetRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       schema: {
         summary: "the server's clock and instance types (409 for a run no server wrote)",
-        response: { 200: serverSchema, 409: problemSchema, ...errors },
+        response: { 200: serverSchema, 401: problemSchema, 409: problemSchema },
       },
     },
     async (req, reply) => {
