@@ -30,7 +30,7 @@ import { AgentClient, AgentRefusedError, AgentUnreachableError } from '../agent/
 import type { S3Location } from '../agent/s3-checkpoints.js';
 import { readSyntheticCheckpoint, type SyntheticSpec } from '../agent/synthetic.js';
 import type { AgentEndpoint, CloudInstance } from '../cloud/provider.js';
-import { appendLogs, logCount } from '../store/job-logs.js';
+import { LogReader } from '../store/job-logs.js';
 import type { LiveInstance, LiveTask } from './objects.js';
 import { type Orchestrator, P_STATE } from './orchestrator.js';
 
@@ -60,7 +60,9 @@ export class AgentWork {
   /** Checkpoints taken from a source agent and kept (in storage, and at a destination). */
   checkpointsMoved = 0;
 
-  constructor(readonly o: Orchestrator) {}
+  constructor(readonly o: Orchestrator) {
+    this.#logs = new LogReader(o.options.store);
+  }
 
   /**
    * The command `task` runs: its own (submitted with it), else the run's workload command;
@@ -70,8 +72,8 @@ export class AgentWork {
     return task.argv ?? this.o.options.workloadCommand;
   }
 
-  /** Output lines read from each job's agent on each instance (store/job-logs.ts). */
-  readonly #logRead = new Map<string, number>();
+  /** Jobs' output, read from their agents into the store. */
+  readonly #logs: LogReader;
 
   get retries(): number {
     return this.o.options.taskRetries ?? DEFAULT_TASK_RETRIES;
@@ -366,7 +368,10 @@ export class AgentWork {
     for (const task of inst.tasks) {
       if (!this.commandOf(task)) continue;
       const record = status.tasks.find((t) => t.id === task.id);
-      if (record !== undefined) await this.#readLog(task, inst, record.logLines ?? 0, nowSeconds);
+      if (record !== undefined) {
+        const client = await this.#client(inst);
+        await this.#logs.read(task.id, inst.token, record.logLines ?? 0, nowSeconds, client);
+      }
       if (task.status !== 'running' || record?.state !== 'exited') continue;
       const exit = record.exitCode;
       this.#at(nowSeconds, () => {
@@ -380,24 +385,6 @@ export class AgentWork {
           );
       });
     }
-  }
-
-  /**
-   * Keeps the output lines `task`'s agent on `inst` has beyond those already kept (it reports
-   * `total`). An agent gone meanwhile keeps its lines: they are read at its next answer, or lost
-   * with it.
-   */
-  async #readLog(task: LiveTask, inst: LiveInstance, total: number, t: number): Promise<void> {
-    const key = `${task.id}\u0000${inst.token}`;
-    const { store } = this.o.options;
-    let read = this.#logRead.get(key) ?? logCount(store, task.id, inst.token);
-    while (read < total) {
-      const { lines } = await (await this.#client(inst)).log(task.id, read);
-      if (lines.length === 0) break;
-      appendLogs(store, task.id, inst.token, t, lines);
-      read += lines.length;
-    }
-    this.#logRead.set(key, read);
   }
 
   /** Runs `fn` as a state change at `t` (the cloud's time of the report), or now if later. */

@@ -5,6 +5,7 @@
  * not one of the agent's `SYNKTI_` protocol lines.
  */
 
+import type { AgentClient } from '../agent/agent-client.js';
 import type { LiveStore } from './store.js';
 
 /** One kept line. */
@@ -51,4 +52,37 @@ export function jobLogs(store: LiveStore, jobId: string, afterSeq = 0, limit = 1
        WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
     )
     .all(jobId, afterSeq, limit) as LogLine[];
+}
+
+/**
+ * Reads jobs' new output lines from their agents into the store, remembering how far it has
+ * read each (job, instance) pair (after a restart: as far as the store has).
+ */
+export class LogReader {
+  readonly #read = new Map<string, number>();
+
+  constructor(readonly store: LiveStore) {}
+
+  /**
+   * Keeps the lines job `jobId`'s agent on instance `token` (through `client`) has beyond those
+   * kept, at cloud time `t`; the agent reported `total`. An agent gone meanwhile keeps its
+   * lines: they are read at its next answer, or lost with it.
+   */
+  async read(
+    jobId: string,
+    token: string,
+    total: number,
+    t: number,
+    client: Pick<AgentClient, 'log'>,
+  ): Promise<void> {
+    const key = `${jobId}\u0000${token}`;
+    let read = this.#read.get(key) ?? logCount(this.store, jobId, token);
+    while (read < total) {
+      const { lines } = await client.log(jobId, read);
+      if (lines.length === 0) break;
+      appendLogs(this.store, jobId, token, t, lines);
+      read += lines.length;
+    }
+    this.#read.set(key, read);
+  }
 }
