@@ -143,7 +143,7 @@ export async function main(args: readonly string[]): Promise<number> {
       )
       .command(
         'api',
-        "serve a live run's REST API (jobs, instances, events; OpenAPI at /openapi.json) until SIGTERM",
+        "serve a live run's REST API and dashboard beside it (OpenAPI at /openapi.json) until SIGTERM",
         (y) =>
           y
             .option('state-dir', { type: 'string', demandOption: true, describe: 'the run' })
