@@ -13,7 +13,7 @@
  * directory resumes (reconciles) its run, and carries out the requests it had not taken.
  */
 
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApi, TOKEN_FILE } from '@synkti/api';
@@ -234,9 +234,11 @@ export async function serveCommand(
     });
     await Promise.race([ready, run]);
     api = await startApi({ stateDir: plan.stateDir, host: o.host, port: o.port, warn: say });
-    writeFileSync(serverFile, `${JSON.stringify({ url: api.url, pid: process.pid })}\n`, {
+    // Written whole, then renamed: a client never reads half of it.
+    writeFileSync(`${serverFile}.tmp`, `${JSON.stringify({ url: api.url, pid: process.pid })}\n`, {
       mode: 0o600,
     });
+    renameSync(`${serverFile}.tmp`, serverFile);
     say(
       `synkti server at ${api.url}: ${plan.cloud === 'aws' ? 'AWS' : cloudProcess ? `emulated cloud at ${cloudProcess.url}` : `emulated cloud of ${plan.scenarioName}, speed ${plan.speed}`}, ` +
         `policy ${plan.policy.name}, planner ${plan.migration}; state in ${plan.stateDir}`,
