@@ -127,15 +127,24 @@ export function connect(where: ServerAddress): ApiClient {
   return new ApiClient(url, token, stateDir);
 }
 
+/** What `stateDir`'s server file says; undefined when there is none. */
+export function readServerFile(stateDir: string): { url: string; pid: number } | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(stateDir, SERVER_FILE), 'utf8')) as {
+      url: string;
+      pid: number;
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The URL in `stateDir`'s server file. @throws CommandError when there is none. */
 function serverUrl(stateDir: string): string {
-  try {
-    return (JSON.parse(readFileSync(path.join(stateDir, SERVER_FILE), 'utf8')) as { url: string })
-      .url;
-  } catch {
-    throw new CommandError(
-      `no server is listening for ${stateDir} (no ${SERVER_FILE}); start one with: synkti serve --state-dir ${stateDir}, or give --url`,
-      EXIT.noServer,
-    );
-  }
+  const file = readServerFile(stateDir);
+  if (file !== undefined) return file.url;
+  throw new CommandError(
+    `no server is listening for ${stateDir} (no ${SERVER_FILE}); start one with: synkti serve --state-dir ${stateDir}, or give --url`,
+    EXIT.noServer,
+  );
 }

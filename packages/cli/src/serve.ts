@@ -13,7 +13,7 @@
  * directory resumes (reconciles) its run, and carries out the requests it had not taken.
  */
 
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApi, TOKEN_FILE } from '@synkti/api';
@@ -33,7 +33,7 @@ import {
   type Scenario,
 } from '@synkti/sim-core';
 import { awsCloudFor, loadAwsConfig } from './aws.js';
-import { SERVER_FILE, stateDirOf } from './client.js';
+import { readServerFile, SERVER_FILE, stateDirOf } from './client.js';
 import { agentHost, checkAgentKind, cloudAt } from './cloud.js';
 
 /** The scenario a server uses when none is named: the repository's `scenarios/live/serve.json`. */
@@ -170,11 +170,9 @@ export function planServe(o: ServeOptions): ServePlan {
 
 /** The server `stateDir`'s server.json names, if its process is alive. */
 function runningServer(stateDir: string): { pid: number; url: string } | undefined {
+  const s = readServerFile(stateDir);
+  if (s === undefined) return undefined;
   try {
-    const s = JSON.parse(readFileSync(path.join(stateDir, SERVER_FILE), 'utf8')) as {
-      pid: number;
-      url: string;
-    };
     process.kill(s.pid, 0);
     return s;
   } catch {

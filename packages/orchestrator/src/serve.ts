@@ -15,7 +15,10 @@ import { JobRequests } from './store/requests.js';
 
 /** The store's meta key holding a server's {@link ServerInfo} (JSON), written at its start. */
 export const SERVER_INFO = 'server_info';
-/** The store's meta key holding a server's clock at its last look: `{t, wallMs}` (JSON). */
+/**
+ * The store's meta key holding a server's clock at its last sample of the bill (every
+ * `costSampleMs`, not every look: each write is a synchronous commit): `{t, wallMs}` (JSON).
+ */
 export const SERVER_NOW = 'server_now';
 
 /** What a server's clients need of its scenario: the instance types a job may need. */
@@ -79,9 +82,9 @@ export function serveLooks(
         };
         o.engine.scheduleAt(Math.max(nowSeconds, o.now), take, 'requests', P_STATE);
       }
-      store.setMeta(SERVER_NOW, JSON.stringify({ t: nowSeconds, wallMs: Date.now() }));
       if (performance.now() - sampledAt < every) return;
       sampledAt = performance.now();
+      store.setMeta(SERVER_NOW, JSON.stringify({ t: nowSeconds, wallMs: Date.now() }));
       const bill = await cloud.ledgerCostUsd(nowSeconds);
       recordCosts(store, nowSeconds, bills(o, bill, nowSeconds));
     },

@@ -312,9 +312,6 @@ export class EmulatedCloud implements CloudProvider, CloudDriver {
    * was launched at or after then).
    */
   billedUsd(entry: LedgerEntry, untilSeconds: number): number {
-    // Running, and launched at or after `untilSeconds` (on a clock that moves with the wall, a
-    // launch can land just past the horizon the bill is asked up to): nothing billed by then.
-    if (entry.endedAt === undefined && entry.launchedAt >= untilSeconds) return 0;
     return instanceCostUsd(
       entry.price,
       entry.type.billing,

@@ -37,7 +37,7 @@ export function bills(o: Orchestrator, bill: LedgerCost, untilSeconds: number): 
       inst.type.billing,
       inst.launchedAt,
       endOf(inst),
-      Math.max(untilSeconds, inst.launchedAt),
+      untilSeconds,
     ),
   }));
 }

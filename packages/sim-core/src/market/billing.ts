@@ -36,7 +36,7 @@ export function billedSeconds(heldSeconds: number, billing: Required<BillingSpec
  * Cost of an instance launched at `launchedSeconds`, USD, at `price` over its billed time from
  * launch. One that ended (`endedSeconds` defined) is billed whole increments, at least the
  * minimum; one still held at `untilSeconds` is billed the time held so far, unrounded (its
- * increment is not over yet).
+ * increment is not over yet; nothing, if launched at or after then).
  */
 export function instanceCostUsd(
   price: PriceProcess,
@@ -45,7 +45,12 @@ export function instanceCostUsd(
   endedSeconds: number | undefined,
   untilSeconds: number,
 ): number {
-  if (endedSeconds === undefined) return integrateCostUsd(price, launchedSeconds, untilSeconds);
+  if (endedSeconds === undefined) {
+    // Launched at or after `untilSeconds` (a live run's launch can land just past the horizon
+    // its bill is asked up to): nothing billed by then.
+    if (untilSeconds <= launchedSeconds) return 0;
+    return integrateCostUsd(price, launchedSeconds, untilSeconds);
+  }
   const billed = billedSeconds(endedSeconds - launchedSeconds, billing);
   return integrateCostUsd(price, launchedSeconds, launchedSeconds + billed);
 }

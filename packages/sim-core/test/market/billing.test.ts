@@ -32,6 +32,9 @@ describe('instanceCostUsd', () => {
     expect(instanceCostUsd(price, ticks, 50, 60, 60)).toBeCloseTo(0.1, 12);
     expect(instanceCostUsd(price, ticks, 50, 251, 300)).toBeCloseTo(0.3, 12);
     expect(instanceCostUsd(price, ticks, 50, undefined, 60)).toBeCloseTo(0.01, 12);
+    // A live one launched at or after the time asked has cost nothing by then.
+    expect(instanceCostUsd(price, ticks, 50, undefined, 40)).toBe(0);
+    expect(instanceCostUsd(price, ticks, 50, undefined, 50)).toBe(0);
   });
 
   it('bills the increments at the price in force over them', () => {
