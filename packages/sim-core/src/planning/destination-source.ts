@@ -15,6 +15,7 @@
  */
 
 import type { Market } from '../policy.js';
+import { sortInPlace } from '../util/sort.js';
 import { type Destination, type DisplacedTask, transferSeconds } from './migration.js';
 
 /**
@@ -97,5 +98,5 @@ export function gatherDestinations(
       }
     }
   }
-  return [...read.values()].sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+  return sortInPlace([...read.values()], (a, b) => (a.position ?? 0) - (b.position ?? 0));
 }

@@ -24,6 +24,7 @@
 import { firstFitAssignment, greedyAssignment } from '../assignment/baselines.js';
 import type { AssignmentResult, FlatCostMatrix } from '../assignment/cost-matrix.js';
 import { solveAssignment } from '../assignment/solve-assignment.js';
+import { sortInPlace } from '../util/sort.js';
 
 /** The planners, in the order reports list them. */
 export const MIGRATION_PLANNERS = ['first-fit', 'greedy', 'optimal'] as const;
@@ -108,12 +109,12 @@ export function planMigrationsEach(
   const byPosition = (a: Destination, b: Destination) =>
     (a.position ?? 0) - (b.position ?? 0) || byId(a, b);
   const out = new Map<MigrationPlanner, PlannedMove[]>();
-  const open = [...tasks].sort(byId);
+  const open = sortInPlace([...tasks], byId);
   if (open.length === 0 || destinations.length === 0) {
     for (const planner of planners) out.set(planner, []);
     return out;
   }
-  const ordered = [...destinations].sort(byPosition);
+  const ordered = sortInPlace([...destinations], byPosition);
   // Edge cost of every (task, destination in order), row-major: transfer + boot left, or
   // +Infinity where the task alone does not fit or the policy forbids the move.
   const no = ordered.length;
@@ -133,7 +134,10 @@ export function planMigrationsEach(
     const moves = planOne(open, ordered, cost, planner);
     out.set(
       planner,
-      moves.sort((a, b) => (order.get(a.taskId) as number) - (order.get(b.taskId) as number)),
+      sortInPlace(
+        moves,
+        (a, b) => (order.get(a.taskId) as number) - (order.get(b.taskId) as number),
+      ),
     );
   }
   return out;
@@ -260,5 +264,5 @@ function candidateDestinations(
     }
     for (const { k } of best) keep.add(k);
   }
-  return [...keep].sort((a, b) => a - b);
+  return sortInPlace([...keep], (a, b) => a - b);
 }

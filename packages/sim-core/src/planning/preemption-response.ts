@@ -12,6 +12,7 @@
  * source's bandwidth.
  */
 
+import { sortInPlace } from '../util/sort.js';
 import {
   type CheckpointThresholds,
   type GraceCheckpointPlan,
@@ -109,9 +110,10 @@ export function respondToPreemption(input: PreemptionInput): PreemptionResponse 
 
   const checkpoints: CheckpointStep[] = [];
   let queue = 0;
-  const computing = input.displaced
-    .filter((t) => t.computing)
-    .sort((a, b) => a.stateMb - b.stateMb || (a.id < b.id ? -1 : 1));
+  const computing = sortInPlace(
+    input.displaced.filter((t) => t.computing),
+    (a, b) => a.stateMb - b.stateMb || (a.id < b.id ? -1 : 1),
+  );
   for (const task of computing) {
     const dest = destinationOf.get(task.id);
     const bandwidth =

@@ -10,6 +10,7 @@ import type { TaskState } from '../cluster/task-state.js';
 import type { DestinationSource } from '../planning/destination-source.js';
 import { MIGRATION_PLANNERS, type PlannedMove } from '../planning/migration.js';
 import { respondToPreemption } from '../planning/preemption-response.js';
+import { sortInPlace } from '../util/sort.js';
 import { assign, detach, resumeTime } from './lifecycle.js';
 import type { RunState } from './state.js';
 
@@ -19,7 +20,7 @@ export function detect(s: RunState, inst: InstanceState): void {
   s.log('detect', undefined, inst);
   const computing = new Set<TaskState>();
   const displaced: TaskState[] = [];
-  for (const task of [...inst.tasks].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+  for (const task of sortInPlace([...inst.tasks], (a, b) => (a.id < b.id ? -1 : 1))) {
     task.preemptions++;
     task.displacedAt ??= now;
     // A task not computing yet (waiting for boot or restore) still has its state in storage.

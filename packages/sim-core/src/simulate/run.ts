@@ -14,6 +14,7 @@ import type { Decisions, InstanceView, Market, SimulationView, TaskView } from '
 import type { ResolvedInstanceType, ResolvedScenario } from '../scenario/resolve.js';
 import type { ResolvedTask } from '../scenario/workload.js';
 import type { SimulateOptions } from '../simulate-options.js';
+import { sortInPlace } from '../util/sort.js';
 import { checkDecisions } from './decisions.js';
 import { assign, detach, end, launch, resumeTime, scheduleIdle } from './lifecycle.js';
 import { freeSlot } from './market.js';
@@ -53,7 +54,8 @@ export class Run implements SimulationView {
   // ---- SimulationView ----------------------------------------------------------------------
 
   pendingTasks(): readonly TaskView[] {
-    return [...this.#s.pending].sort(
+    return sortInPlace(
+      [...this.#s.pending],
       (a, b) => a.arrivalSeconds - b.arrivalSeconds || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     );
   }
