@@ -27,7 +27,6 @@ export {
   type EventAction,
   EventFailedError,
   type EventHandle,
-  type EventPayload,
 } from './engine/engine.js';
 export { EventQueue, type ScheduledEvent } from './engine/event-queue.js';
 export { createRng, type Rng } from './engine/rng.js';

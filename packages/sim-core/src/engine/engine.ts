@@ -11,15 +11,13 @@ import { EventQueue, type ScheduledEvent } from './event-queue.js';
 /** An action run when its event fires; receives the engine (whose `now` is the event time). */
 export type EventAction = (engine: Engine) => void;
 
-/** What an action-carrying event holds: the action and a label for errors and traces. */
-export interface EventPayload {
-  readonly action: EventAction;
-  /** Short description, e.g. `"notice i-12"`; appears in errors. */
-  readonly label: string;
-}
-
-/** A handle to a scheduled event: pass it to {@link Engine.cancel}. */
-export type EventHandle = ScheduledEvent<EventPayload>;
+/**
+ * A handle to a scheduled event: pass it to {@link Engine.cancel}. Its payload is the action;
+ * its label (e.g. `"notice i-12"`) appears in errors. One object per event, nothing beside it:
+ * a large run keeps tens of thousands of events waiting, and each object that outlives a
+ * young-generation collection is copied by it.
+ */
+export type EventHandle = ScheduledEvent<EventAction>;
 
 /** Default event priority. Lower numbers fire first at equal times. */
 export const DEFAULT_PRIORITY = 0;
@@ -49,7 +47,7 @@ export class EventFailedError extends Error {
  * its action, where n is the number of pending events (cancelled ones included until popped).
  */
 export class Engine {
-  readonly #queue = new EventQueue<EventPayload>();
+  readonly #queue = new EventQueue<EventAction>();
   #now: number;
   #fired = 0;
 
@@ -103,7 +101,7 @@ export class Engine {
     if (!Number.isFinite(priority)) {
       throw new RangeError(`event priority must be finite, got ${priority} for "${label}"`);
     }
-    return this.#queue.push(timeSeconds, priority, { action, label });
+    return this.#queue.push(timeSeconds, priority, action, label);
   }
 
   /**
@@ -166,9 +164,9 @@ export class Engine {
     this.#now = event.time;
     this.#fired++;
     try {
-      event.payload.action(this);
+      event.payload(this);
     } catch (error) {
-      throw new EventFailedError(event.time, event.payload.label, error);
+      throw new EventFailedError(event.time, event.label, error);
     }
   }
 }

@@ -23,6 +23,8 @@ export interface ScheduledEvent<T> {
   readonly sequence: number;
   /** What the event carries. */
   readonly payload: T;
+  /** Short description, e.g. `"notice i-12"`, for errors and traces ('' when none was given). */
+  readonly label: string;
   /**
    * True while the event waits in the queue; false once it came out or was cancelled. A
    * cancelled event never comes out, and cancelling one that already came out changes nothing.
@@ -49,12 +51,13 @@ export class EventQueue<T> {
    * Adds an event. O(log n). The caller validates `time` (the engine does).
    * @returns the event, whose `pending` flag {@link EventQueue.cancel} clears.
    */
-  push(time: number, priority: number, payload: T): ScheduledEvent<T> {
+  push(time: number, priority: number, payload: T, label = ''): ScheduledEvent<T> {
     const event: ScheduledEvent<T> = {
       time,
       priority,
       sequence: this.#sequence++,
       payload,
+      label,
       pending: true,
     };
     this.#heap.enqueue(event);

@@ -109,21 +109,17 @@ export class Run implements SimulationView {
     const arrivals = s.tasks
       .filter((t) => t.arrivalSeconds <= this.horizonSeconds)
       .sort((a, b) => a.arrivalSeconds - b.arrivalSeconds);
+    // One action serves every arrival (the queue holds one at a time): no closure per task.
     let nextArrival = 0;
-    const scheduleArrival = (): void => {
-      const task = arrivals[nextArrival++];
-      if (task === undefined) return;
-      engine.scheduleAt(
-        task.arrivalSeconds,
-        () => {
-          this.#arrive(task);
-          scheduleArrival();
-        },
-        'arrival',
-        P_ARRIVAL,
-      );
+    const onArrival = (): void => {
+      this.#arrive(arrivals[nextArrival++] as TaskState);
+      const next = arrivals[nextArrival];
+      if (next !== undefined)
+        engine.scheduleAt(next.arrivalSeconds, onArrival, 'arrival', P_ARRIVAL);
     };
-    scheduleArrival();
+    const first = arrivals[0];
+    if (first !== undefined)
+      engine.scheduleAt(first.arrivalSeconds, onArrival, 'arrival', P_ARRIVAL);
     const tick = this.scenario.policyTickSeconds;
     if (tick !== undefined) {
       // Tick k at k × tick exactly (not a running sum), so ticks equal to a trace's gap stay on
