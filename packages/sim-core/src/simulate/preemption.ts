@@ -59,7 +59,7 @@ export function detect(s: RunState, inst: InstanceState): void {
       ? {
           accepts: (taskId: string, destinationId: string) =>
             accepts(
-              s.tasksById.get(taskId) as TaskState,
+              s.task(taskId) as TaskState,
               s.instancesById.get(destinationId) as InstanceState,
               s.owner,
             ),
@@ -78,7 +78,7 @@ export function detect(s: RunState, inst: InstanceState): void {
     }
   }
   for (const step of response.checkpoints) {
-    const task = s.tasksById.get(step.taskId) as TaskState;
+    const task = s.task(step.taskId) as TaskState;
     const { plan } = step;
     if (plan.outcome === 'full') s.tallies.full++;
     else if (plan.outcome === 'partial') s.tallies.partial++;
@@ -100,7 +100,7 @@ export function detect(s: RunState, inst: InstanceState): void {
   }
   const moved = new Set<string>();
   for (const move of response.moves) {
-    const task = s.tasksById.get(move.taskId) as TaskState;
+    const task = s.task(move.taskId) as TaskState;
     const dest = s.instancesById.get(move.destinationId) as InstanceState;
     moved.add(task.id);
     s.pending.delete(task);

@@ -90,7 +90,7 @@ export class Run implements SimulationView {
   }
 
   task(id: string): TaskView | undefined {
-    return this.#s.tasksById.get(id);
+    return this.#s.task(id);
   }
 
   instance(id: string): InstanceView | undefined {
@@ -106,20 +106,23 @@ export class Run implements SimulationView {
     // fires, so the queue holds one arrival rather than all of them (a million tasks' arrivals
     // were most of a large run's memory). At their instant they come before every other state
     // change (P_ARRIVAL), as they did when all were scheduled first.
-    const arrivals = s.tasks
-      .filter((t) => t.arrivalSeconds <= this.horizonSeconds)
-      .sort((a, b) => a.arrivalSeconds - b.arrivalSeconds);
+    // Workload positions in arrival order (ties in workload order); a task's state is created
+    // as it arrives (state.ts).
+    const specs = s.workload;
+    const arrivalOf = (k: number): number => (specs[k] as ResolvedTask).arrivalSeconds;
+    const arrivals: number[] = [];
+    for (let k = 0; k < specs.length; k++)
+      if (arrivalOf(k) <= this.horizonSeconds) arrivals.push(k);
+    arrivals.sort((a, b) => arrivalOf(a) - arrivalOf(b) || a - b);
     // One action serves every arrival (the queue holds one at a time): no closure per task.
     let nextArrival = 0;
     const onArrival = (): void => {
-      this.#arrive(arrivals[nextArrival++] as TaskState);
+      this.#arrive(s.arrive(arrivals[nextArrival++] as number));
       const next = arrivals[nextArrival];
-      if (next !== undefined)
-        engine.scheduleAt(next.arrivalSeconds, onArrival, 'arrival', P_ARRIVAL);
+      if (next !== undefined) engine.scheduleAt(arrivalOf(next), onArrival, 'arrival', P_ARRIVAL);
     };
     const first = arrivals[0];
-    if (first !== undefined)
-      engine.scheduleAt(first.arrivalSeconds, onArrival, 'arrival', P_ARRIVAL);
+    if (first !== undefined) engine.scheduleAt(arrivalOf(first), onArrival, 'arrival', P_ARRIVAL);
     const tick = this.scenario.policyTickSeconds;
     if (tick !== undefined) {
       // Tick k at k × tick exactly (not a running sum), so ticks equal to a trace's gap stay on
@@ -140,7 +143,7 @@ export class Run implements SimulationView {
         engine.step();
         checkInvariants(
           this.now,
-          s.tasks,
+          s.arrived,
           s.instances,
           accruedCostUsd(s.instances, this.now),
           memory,
@@ -153,7 +156,7 @@ export class Run implements SimulationView {
       this.options,
       this.horizonSeconds,
       s.instances,
-      s.tasks,
+      s.allTasks(),
       s.tallies,
       engine.eventsFired,
       s.events,
@@ -193,7 +196,7 @@ export class Run implements SimulationView {
       launch(s, s.market(req.instanceType), req.market),
     );
     for (const p of checked.placements) {
-      const task = s.tasksById.get(p.taskId) as TaskState;
+      const task = s.task(p.taskId) as TaskState;
       const inst =
         'launchIndex' in p
           ? launched[p.launchIndex]

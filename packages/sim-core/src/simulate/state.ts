@@ -50,8 +50,23 @@ export interface RunOwner extends SimulationView {
 export class RunState implements DecisionWorld {
   readonly engine = new Engine();
   readonly markets = new Map<string, TypeMarket>();
-  readonly tasks: readonly TaskState[];
-  readonly tasksById = new Map<string, TaskState>();
+  /** The tasks to run, in workload order. */
+  readonly workload: readonly ResolvedTask[];
+  /**
+   * Each task's state by workload position, created when it arrives ({@link RunState.arrive}),
+   * not when the run starts. The states of the tasks in flight are then allocated close
+   * together, so the run's writes to them (their events, their instance) touch a few pages of
+   * the heap. Created all at once, a million tasks' states spread those writes over every page,
+   * and each write from an old object to a young one is visited by the young-generation
+   * collector: that made each of its collections several times slower.
+   */
+  readonly #states: (TaskState | undefined)[] = [];
+  /** Workload position of each task id. */
+  readonly #positionOf = new Map<string, number>();
+  /** Tasks that have arrived, in arrival order. */
+  readonly arrived: TaskState[] = [];
+  readonly #storageMBps: number;
+  readonly #clock = (): number => this.engine.now;
   /** Tasks waiting for a placement. */
   readonly pending = new Set<TaskState>();
   /** Every instance launched, in launch order. */
@@ -89,14 +104,12 @@ export class RunState implements DecisionWorld {
     this.horizonSeconds = scenario.horizonSeconds;
     for (const t of scenario.instanceTypes)
       this.markets.set(t.name, buildMarket(t, options.seed, scenario.horizonSeconds));
-    const storageMBps = scenario.checkpoint.storageBandwidthGbps * MB_PER_SECOND_PER_GBPS;
-    const clock = () => this.engine.now;
-    this.tasks = workload.map((spec) => {
-      const task = new TaskState(spec, storageMBps);
-      task.clock = clock;
-      this.tasksById.set(task.id, task);
-      return task;
-    });
+    this.#storageMBps = scenario.checkpoint.storageBandwidthGbps * MB_PER_SECOND_PER_GBPS;
+    this.workload = workload;
+    for (let k = 0; k < workload.length; k++) {
+      this.#positionOf.set((workload[k] as ResolvedTask).id, k);
+      this.#states.push(undefined); // packed, not holey: one array of the workload's length
+    }
     this.events = options.recordEvents ? [] : undefined;
     this.typeNames = [...this.markets.keys()];
     this.bandwidthsMBps = scenario.instanceTypes.map((t) => t.networkMBps);
@@ -113,12 +126,42 @@ export class RunState implements DecisionWorld {
   }
 
   pendingTaskMemoryMb(taskId: string): number | undefined {
-    const task = this.tasksById.get(taskId);
+    const task = this.task(taskId);
     return task !== undefined && this.pending.has(task) ? task.memoryMb : undefined;
   }
 
   instance(id: string): InstanceState | undefined {
     return this.instancesById.get(id);
+  }
+
+  // ---- tasks -------------------------------------------------------------------------------
+
+  /** The state of task `id` once it has arrived; undefined before, or for an unknown id. */
+  task(id: string): TaskState | undefined {
+    const k = this.#positionOf.get(id);
+    return k === undefined ? undefined : this.#states[k];
+  }
+
+  /** Creates the state of the task at workload position `k` as it arrives. */
+  arrive(k: number): TaskState {
+    const task = this.#create(k);
+    this.arrived.push(task);
+    return task;
+  }
+
+  /**
+   * Every task's state in workload order, for the result: the tasks that never arrived get
+   * theirs now (pending, no progress).
+   */
+  allTasks(): TaskState[] {
+    return this.workload.map((_, k) => this.#states[k] ?? this.#create(k));
+  }
+
+  #create(k: number): TaskState {
+    const task = new TaskState(this.workload[k] as ResolvedTask, this.#storageMBps);
+    task.clock = this.#clock;
+    this.#states[k] = task;
+    return task;
   }
 
   get now(): number {
