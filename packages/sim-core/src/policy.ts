@@ -121,6 +121,7 @@ export interface SimulationView {
    * both, so a policy can back off from a type that keeps refusing.
    */
   lastSpotRefusalAt(typeName: string): number | undefined;
+  /** The task with this id once it has arrived; undefined before, or for an unknown id. */
   task(id: string): TaskView | undefined;
   instance(id: string): InstanceView | undefined;
 }
