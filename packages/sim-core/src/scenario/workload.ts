@@ -101,16 +101,21 @@ function generate(g: WorkloadGenerator, seed: string | number): TaskSpec[] {
     g.kinds,
   );
   const tasks: TaskSpec[] = [];
+  // The fields' paths, for errors: built once, not once per task.
+  const arrivalPath = `${path}.arrivalHours`;
+  const workPath = `${path}.workHours`;
+  const memoryPath = `${path}.memoryMb`;
+  const statePath = `${path}.stateMb`;
   for (let k = 0; k < g.count; k++) {
     // A fixed number of draws per task, in a fixed order, so task k is the same whatever
     // fields later tasks use.
-    const arrivalHours = draw(g.arrivalHours, rng, `${path}.arrivalHours`);
-    const workHours = draw(g.workHours, rng, `${path}.workHours`);
-    const memoryMb = draw(g.memoryMb, rng, `${path}.memoryMb`);
+    const arrivalHours = draw(g.arrivalHours, rng, arrivalPath);
+    const workHours = draw(g.workHours, rng, workPath);
+    const memoryMb = draw(g.memoryMb, rng, memoryPath);
     const state = g.stateMb;
     const stateMb =
       'dist' in state
-        ? draw(state, rng, `${path}.stateMb`)
+        ? draw(state, rng, statePath)
         : Math.min(state.perWorkHourMb * workHours, state.maxMb);
     let u = rng.next() * totalWeight;
     let kind = (kinds[kinds.length - 1] as [string, number])[0];
@@ -153,39 +158,28 @@ export function resolveWorkload(spec: WorkloadSpec, seed: string | number): Reso
   check(Array.isArray(list), 'workload.tasks', 'a list of tasks', list);
   const ids = new Set<string>();
   return list.map((t, k) => {
-    const path = fromList ? `workload.tasks[${k}]` : `workload.generate (task ${k})`;
+    // A task's path is built only for an error: a million tasks would otherwise build seven
+    // strings each.
+    const at = (field: string) =>
+      `${fromList ? `workload.tasks[${k}]` : `workload.generate (task ${k})`}.${field}`;
     const id = t.id ?? `t${k}`;
-    check(!ids.has(id), `${path}.id`, 'an id not used before', id);
+    if (ids.has(id)) check(false, at('id'), 'an id not used before', id);
     ids.add(id);
-    check(
-      t.workSeconds > 0 && Number.isFinite(t.workSeconds),
-      `${path}.workSeconds`,
-      'seconds > 0',
-      t.workSeconds,
-    );
-    check(t.memoryMb > 0 && Number.isFinite(t.memoryMb), `${path}.memoryMb`, 'MB > 0', t.memoryMb);
-    check(t.stateMb >= 0 && Number.isFinite(t.stateMb), `${path}.stateMb`, 'MB >= 0', t.stateMb);
+    if (!(t.workSeconds > 0 && Number.isFinite(t.workSeconds)))
+      check(false, at('workSeconds'), 'seconds > 0', t.workSeconds);
+    if (!(t.memoryMb > 0 && Number.isFinite(t.memoryMb)))
+      check(false, at('memoryMb'), 'MB > 0', t.memoryMb);
+    if (!(t.stateMb >= 0 && Number.isFinite(t.stateMb)))
+      check(false, at('stateMb'), 'MB >= 0', t.stateMb);
     const arrivalSeconds = t.arrivalSeconds ?? 0;
-    check(
-      arrivalSeconds >= 0 && Number.isFinite(arrivalSeconds),
-      `${path}.arrivalSeconds`,
-      'seconds >= 0',
-      arrivalSeconds,
-    );
+    if (!(arrivalSeconds >= 0 && Number.isFinite(arrivalSeconds)))
+      check(false, at('arrivalSeconds'), 'seconds >= 0', arrivalSeconds);
     const deadline = t.deadlineSeconds;
-    check(
-      deadline === undefined || (Number.isFinite(deadline) && deadline > arrivalSeconds),
-      `${path}.deadlineSeconds`,
-      'seconds after arrivalSeconds',
-      deadline,
-    );
+    if (!(deadline === undefined || (Number.isFinite(deadline) && deadline > arrivalSeconds)))
+      check(false, at('deadlineSeconds'), 'seconds after arrivalSeconds', deadline);
     const interval = t.checkpointIntervalSeconds;
-    check(
-      interval === undefined || (interval > 0 && Number.isFinite(interval)),
-      `${path}.checkpointIntervalSeconds`,
-      'seconds > 0',
-      interval,
-    );
+    if (!(interval === undefined || (interval > 0 && Number.isFinite(interval))))
+      check(false, at('checkpointIntervalSeconds'), 'seconds > 0', interval);
     return {
       id,
       kind: t.kind ?? DEFAULT_TASK_KIND,

@@ -154,6 +154,7 @@ export function complete(s: RunState, task: TaskState): void {
   task.status = 'completed';
   task.completedAt = s.now;
   inst.detach(task);
+  s.completed(task);
   s.tallies.completionTimes.push(s.now - task.arrivalSeconds);
   s.log('complete', task, inst);
   if (inst.tasks.size === 0) scheduleIdle(s, inst);

@@ -61,8 +61,14 @@ export class RunState implements DecisionWorld {
    * collector: that made each of its collections several times slower.
    */
   readonly #states: (TaskState | undefined)[] = [];
-  /** Workload position of each task id. */
-  readonly #positionOf = new Map<string, number>();
+  /**
+   * Tasks that have arrived and not completed, by id: what decisions and notices look up. Kept
+   * apart from {@link RunState.#positionOf} so that those lookups search the tasks in flight
+   * (tens of thousands in a million-task run), not every task.
+   */
+  readonly #inFlight = new Map<string, TaskState>();
+  /** Workload position of each task id; built at the first lookup of a task not in flight. */
+  #positionOf: Map<string, number> | undefined;
   /** Tasks that have arrived, in arrival order. */
   readonly arrived: TaskState[] = [];
   readonly #storageMBps: number;
@@ -106,10 +112,8 @@ export class RunState implements DecisionWorld {
       this.markets.set(t.name, buildMarket(t, options.seed, scenario.horizonSeconds));
     this.#storageMBps = scenario.checkpoint.storageBandwidthGbps * MB_PER_SECOND_PER_GBPS;
     this.workload = workload;
-    for (let k = 0; k < workload.length; k++) {
-      this.#positionOf.set((workload[k] as ResolvedTask).id, k);
-      this.#states.push(undefined); // packed, not holey: one array of the workload's length
-    }
+    // Packed, not holey: one array of the workload's length.
+    for (let k = 0; k < workload.length; k++) this.#states.push(undefined);
     this.events = options.recordEvents ? [] : undefined;
     this.typeNames = [...this.markets.keys()];
     this.bandwidthsMBps = scenario.instanceTypes.map((t) => t.networkMBps);
@@ -138,6 +142,13 @@ export class RunState implements DecisionWorld {
 
   /** The state of task `id` once it has arrived; undefined before, or for an unknown id. */
   task(id: string): TaskState | undefined {
+    const flying = this.#inFlight.get(id);
+    if (flying !== undefined) return flying;
+    if (this.#positionOf === undefined) {
+      this.#positionOf = new Map();
+      for (let k = 0; k < this.workload.length; k++)
+        this.#positionOf.set((this.workload[k] as ResolvedTask).id, k);
+    }
     const k = this.#positionOf.get(id);
     return k === undefined ? undefined : this.#states[k];
   }
@@ -146,7 +157,13 @@ export class RunState implements DecisionWorld {
   arrive(k: number): TaskState {
     const task = this.#create(k);
     this.arrived.push(task);
+    this.#inFlight.set(task.id, task);
     return task;
+  }
+
+  /** A task completed: it is no longer in flight (still found by {@link RunState.task}). */
+  completed(task: TaskState): void {
+    this.#inFlight.delete(task.id);
   }
 
   /**
