@@ -5,9 +5,12 @@
  * (which would make a run quadratic in the number of concurrent instances).
  */
 
+/** Leaves the tree starts with: a small run's instances fit without regrowing it. */
+const INITIAL_LEAVES = 64;
+
 export class CapacityIndex {
-  #size = 1;
-  #tree = new Float64Array(2).fill(Number.NEGATIVE_INFINITY);
+  #size = INITIAL_LEAVES;
+  #tree = new Float64Array(2 * INITIAL_LEAVES).fill(Number.NEGATIVE_INFINITY);
 
   /** Sets the free memory at launch position `pos` (−Infinity: not accepting tasks). */
   set(pos: number, freeMb: number): void {

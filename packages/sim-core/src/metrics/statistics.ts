@@ -22,7 +22,7 @@ import jstat from 'jstat';
 export function quantile(values: readonly number[], q: number): number | undefined {
   if (values.length === 0) return undefined;
   // A typed copy sorts numerically without a comparator call per step.
-  const sorted = Float64Array.from(values).sort();
+  const sorted = new Float64Array(values).sort();
   const h = (sorted.length - 1) * q;
   const lo = Math.floor(h);
   const hi = Math.ceil(h);
