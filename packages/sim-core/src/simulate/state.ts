@@ -53,24 +53,26 @@ export class RunState implements DecisionWorld {
   /** The tasks to run, in workload order. */
   readonly workload: readonly ResolvedTask[];
   /**
-   * Each task's state by workload position, created when it arrives ({@link RunState.arrive}),
-   * not when the run starts. The states of the tasks in flight are then allocated close
-   * together, so the run's writes to them (their events, their instance) touch a few pages of
-   * the heap. Created all at once, a million tasks' states spread those writes over every page,
-   * and each write from an old object to a young one is visited by the young-generation
-   * collector: that made each of its collections several times slower.
+   * Tasks that have arrived, in arrival order. A task's state is created when it arrives
+   * ({@link RunState.arrive}), not when the run starts: the states of the tasks in flight are
+   * then allocated close together, so the run's writes to them (their events, their instance)
+   * touch a few pages of the heap. Created all at once, a million tasks' states spread those
+   * writes over every page, and each write from an old object to a young one is visited by
+   * the young-generation collector: that made each of its collections several times slower.
+   * For the same reason the states are appended here, not written into a workload-sized
+   * array at random positions.
    */
-  readonly #states: (TaskState | undefined)[] = [];
+  readonly arrived: TaskState[] = [];
+  /** Workload position of each of {@link RunState.arrived}. */
+  readonly #arrivedAt: number[] = [];
   /**
    * Tasks that have arrived and not completed, by id: what decisions and notices look up. Kept
-   * apart from {@link RunState.#positionOf} so that those lookups search the tasks in flight
-   * (tens of thousands in a million-task run), not every task.
+   * apart from {@link RunState.#byId} so that those lookups search the tasks in flight (tens
+   * of thousands in a million-task run), not every task.
    */
   readonly #inFlight = new Map<string, TaskState>();
-  /** Workload position of each task id; built at the first lookup of a task not in flight. */
-  #positionOf: Map<string, number> | undefined;
-  /** Tasks that have arrived, in arrival order. */
-  readonly arrived: TaskState[] = [];
+  /** Every arrived task by id; built at the first lookup of a task not in flight, then kept. */
+  #byId: Map<string, TaskState> | undefined;
   readonly #storageMBps: number;
   readonly #clock = (): number => this.engine.now;
   /** Tasks waiting for a placement. */
@@ -112,8 +114,6 @@ export class RunState implements DecisionWorld {
       this.markets.set(t.name, buildMarket(t, options.seed, scenario.horizonSeconds));
     this.#storageMBps = scenario.checkpoint.storageBandwidthGbps * MB_PER_SECOND_PER_GBPS;
     this.workload = workload;
-    // Packed, not holey: one array of the workload's length.
-    for (let k = 0; k < workload.length; k++) this.#states.push(undefined);
     this.events = options.recordEvents ? [] : undefined;
     this.typeNames = [...this.markets.keys()];
     this.bandwidthsMBps = scenario.instanceTypes.map((t) => t.networkMBps);
@@ -144,20 +144,20 @@ export class RunState implements DecisionWorld {
   task(id: string): TaskState | undefined {
     const flying = this.#inFlight.get(id);
     if (flying !== undefined) return flying;
-    if (this.#positionOf === undefined) {
-      this.#positionOf = new Map();
-      for (let k = 0; k < this.workload.length; k++)
-        this.#positionOf.set((this.workload[k] as ResolvedTask).id, k);
+    if (this.#byId === undefined) {
+      this.#byId = new Map();
+      for (const task of this.arrived) this.#byId.set(task.id, task);
     }
-    const k = this.#positionOf.get(id);
-    return k === undefined ? undefined : this.#states[k];
+    return this.#byId.get(id);
   }
 
   /** Creates the state of the task at workload position `k` as it arrives. */
   arrive(k: number): TaskState {
     const task = this.#create(k);
     this.arrived.push(task);
+    this.#arrivedAt.push(k);
     this.#inFlight.set(task.id, task);
+    this.#byId?.set(task.id, task);
     return task;
   }
 
@@ -171,13 +171,15 @@ export class RunState implements DecisionWorld {
    * theirs now (pending, no progress).
    */
   allTasks(): TaskState[] {
-    return this.workload.map((_, k) => this.#states[k] ?? this.#create(k));
+    const states: (TaskState | undefined)[] = this.workload.map(() => undefined);
+    for (let i = 0; i < this.arrived.length; i++)
+      states[this.#arrivedAt[i] as number] = this.arrived[i] as TaskState;
+    return states.map((task, k) => task ?? this.#create(k));
   }
 
   #create(k: number): TaskState {
     const task = new TaskState(this.workload[k] as ResolvedTask, this.#storageMBps);
     task.clock = this.#clock;
-    this.#states[k] = task;
     return task;
   }
 
