@@ -119,6 +119,8 @@ export async function startCloudServer(
     return reply.code(204).send();
   });
   app.get('/describe', async () => cloud.describeNow().map(described));
+  // A spot market that never returns (spotAvailableAt Infinity) is sent as null, as JSON has
+  // no Infinity; HttpCloud reads it back.
   app.get('/markets', async () => Object.fromEntries(cloud.marketsNow()));
   app.get('/clock', async () => {
     // A paused scaled clock starts when the orchestrator first asks the time.

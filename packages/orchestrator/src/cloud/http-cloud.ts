@@ -75,8 +75,14 @@ export class HttpCloud implements CloudProvider, CloudDriver {
     return m.spotPerHour;
   }
   async markets(): Promise<ReadonlyMap<string, SpotMarketSnapshot>> {
+    // JSON has no Infinity: a market whose spot never returns arrives with `null`.
+    type Served = Omit<SpotMarketSnapshot, 'spotAvailableAt'> & { spotAvailableAt: number | null };
+    const served = await this.#call<Record<string, Served>>('GET', '/markets');
     return new Map(
-      Object.entries(await this.#call<Record<string, SpotMarketSnapshot>>('GET', '/markets')),
+      Object.entries(served).map(([type, m]) => [
+        type,
+        { ...m, spotAvailableAt: m.spotAvailableAt ?? Number.POSITIVE_INFINITY },
+      ]),
     );
   }
   async now(): Promise<number> {

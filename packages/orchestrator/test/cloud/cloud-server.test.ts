@@ -50,6 +50,34 @@ async function serve() {
 }
 
 describe('the emulated cloud over HTTP', () => {
+  it('reports a spot market that never returns as never (Infinity), not as available', async () => {
+    const never: Scenario = {
+      ...scenario,
+      instanceTypes: [
+        {
+          name: 'gone',
+          gpuMemoryMb: 16_000,
+          networkGbps: 10,
+          onDemandPerHour: 3,
+          spotPrice: { kind: 'constant', perHour: 1 },
+          preemption: {
+            kind: 'trace',
+            trace: { gapSeconds: 600, capacity: Int32Array.from({ length: 62 }, () => 0) },
+          },
+        },
+      ],
+    };
+    const cloud = new EmulatedCloud(never, 5, new VirtualClock());
+    const server = await startCloudServer(cloud, { secret: 's3cret', epochMs: EPOCH_MS });
+    closers.push(server.close);
+    expect(cloud.marketsNow().get('gone')?.spotAvailableAt).toBe(Number.POSITIVE_INFINITY);
+    const served = await new HttpCloud(server.url, 's3cret').markets();
+    expect(served.get('gone')).toEqual({
+      spotPerHour: 1,
+      spotAvailableAt: Number.POSITIVE_INFINITY,
+    });
+  });
+
   it('refuses a request without the cloud secret (401)', async () => {
     const { server, client } = await serve();
     expect((await fetch(`${server.url}/describe`)).status).toBe(401);
