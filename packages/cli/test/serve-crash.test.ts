@@ -131,6 +131,11 @@ describe('crash safety of synkti serve', () => {
             ...(body ? { 'content-type': 'application/json' } : {}),
           },
           ...(body ? { body: JSON.stringify(body) } : {}),
+        }).catch((error: Error) => {
+          // A server that stopped answering: say why, with its output.
+          throw new Error(`${method} ${route}: ${error.message}; ${context()}\n${log()}`, {
+            cause: error,
+          });
         });
         return { status: res.status, body: (await res.json()) as Record<string, unknown> };
       };
