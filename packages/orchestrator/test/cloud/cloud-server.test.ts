@@ -53,13 +53,11 @@ describe('the emulated cloud over HTTP', () => {
   it('reports a spot market that never returns as never (Infinity), not as available', async () => {
     const never: Scenario = {
       ...scenario,
+      // The scarce type, with no capacity ever.
       instanceTypes: [
         {
+          ...(scenario.instanceTypes[1] as Scenario['instanceTypes'][number]),
           name: 'gone',
-          gpuMemoryMb: 16_000,
-          networkGbps: 10,
-          onDemandPerHour: 3,
-          spotPrice: { kind: 'constant', perHour: 1 },
           preemption: {
             kind: 'trace',
             trace: { gapSeconds: 600, capacity: Int32Array.from({ length: 62 }, () => 0) },
