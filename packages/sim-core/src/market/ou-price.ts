@@ -135,29 +135,7 @@ export class OuPriceProcess implements PriceProcess {
     if (!(tSeconds >= 0 && Number.isFinite(tSeconds))) {
       throw new RangeError(`price time must be finite seconds >= 0, got ${tSeconds}`);
     }
-    return this.#priceOfStep(Math.floor(tSeconds / this.stepSeconds));
-  }
-
-  /**
-   * {@link integrateCostUsd} over this process: the same steps in the same order with the same
-   * arithmetic, so the same result to the last bit, without an interface call and a range
-   * check per step (a run's bill integrates every instance's life, step by step).
-   */
-  costUsd(fromSeconds: number, toSeconds: number): number {
-    const step = this.stepSeconds;
-    let usd = 0;
-    let t = fromSeconds;
-    while (t < toSeconds) {
-      const k = Math.floor(t / step);
-      const end = Math.min((k + 1) * step, toSeconds);
-      usd += (this.#priceOfStep(k) * (end - t)) / 3600;
-      t = end;
-    }
-    return usd;
-  }
-
-  /** The price of step `k` (≥ 0), extending the path as far as it. */
-  #priceOfStep(k: number): number {
+    const k = Math.floor(tSeconds / this.stepSeconds);
     while (this.#prices.length <= k) {
       const s = this.#step;
       this.#latent = s.mean + (this.#latent - s.mean) * s.decay + s.noise * this.rng.normal();

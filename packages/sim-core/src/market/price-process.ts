@@ -12,12 +12,6 @@ export interface PriceProcess {
   /** Bounds on every price the process can report, $/hour (used to bound thinning rates). */
   readonly minPerHour: number;
   readonly maxPerHour: number;
-  /**
-   * Optional: {@link integrateCostUsd} computed by the process itself, which must give the
-   * same result to the last bit (the generic integration's steps, order and arithmetic).
-   * Called only with 0 ≤ from ≤ to, both finite.
-   */
-  costUsd?(fromSeconds: number, toSeconds: number): number;
 }
 
 /**
@@ -37,7 +31,6 @@ export function integrateCostUsd(
       `cost interval must satisfy 0 <= from <= to < Infinity, got [${fromSeconds}, ${toSeconds}] s`,
     );
   }
-  if (process.costUsd !== undefined) return process.costUsd(fromSeconds, toSeconds);
   let usd = 0;
   let t = fromSeconds;
   while (t < toSeconds) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, integrateCostUsd, OuPriceProcess, ouPricePath } from '../../src/index.js';
+import { createRng, OuPriceProcess, ouPricePath } from '../../src/index.js';
 
 const SEED = 7;
 const unclamped = {
@@ -96,38 +96,5 @@ describe('OuPriceProcess', () => {
     expect(process.nextChangeAfter(0)).toBe(360);
     expect(process.nextChangeAfter(360)).toBe(720);
     expect(() => process.priceAt(-1)).toThrow(/got -1/);
-  });
-});
-
-describe(`OuPriceProcess.costUsd (seed ${SEED})`, () => {
-  it('equals the generic integration to the last bit', () => {
-    const params = {
-      meanPerHour: 0.3,
-      theta: 0.5,
-      sigma: 0.2,
-      floorPerHour: 0.1,
-      capPerHour: 0.95,
-    };
-    const fast = new OuPriceProcess(params, 360, createRng(SEED, 'prices'));
-    const slow = new OuPriceProcess(params, 360, createRng(SEED, 'prices'));
-    // The same process seen through the interface without its own costUsd.
-    const generic = {
-      priceAt: (t: number) => slow.priceAt(t),
-      nextChangeAfter: (t: number) => slow.nextChangeAfter(t),
-      minPerHour: slow.minPerHour,
-      maxPerHour: slow.maxPerHour,
-    };
-    const rng = createRng(SEED, 'intervals');
-    for (let k = 0; k < 2_000; k++) {
-      const from = rng.uniform(0, 72 * 3600);
-      // Whole steps, fractions of one, and intervals starting or ending on a step boundary.
-      const to =
-        k % 3 === 0
-          ? from + rng.uniform(0, 400)
-          : k % 3 === 1
-            ? Math.ceil(from / 360) * 360
-            : from + rng.uniform(0, 20 * 3600);
-      expect(integrateCostUsd(fast, from, to)).toBe(integrateCostUsd(generic, from, to));
-    }
   });
 });
