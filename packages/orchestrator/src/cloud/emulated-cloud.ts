@@ -226,14 +226,7 @@ export class EmulatedCloud implements CloudProvider, CloudDriver {
    */
   advanceToNow(t: number): void {
     if (this.clock instanceof VirtualClock) this.clock.advanceTo(t);
-    for (
-      let next = this.#agenda.peek();
-      next !== undefined && next.time <= t;
-      next = this.#agenda.peek()
-    ) {
-      this.#agenda.pop();
-      next.payload();
-    }
+    for (let next = this.#agenda.pop(t); next; next = this.#agenda.pop(t)) next.payload();
   }
 
   // ---- CloudDriver ---------------------------------------------------------------------------

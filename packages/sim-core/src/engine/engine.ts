@@ -151,10 +151,7 @@ export class Engine {
     if (Number.isNaN(untilSeconds) || untilSeconds < this.#now) {
       throw new RangeError(`run(until) needs until >= now=${this.#now}s, got ${untilSeconds}`);
     }
-    for (;;) {
-      const next = this.#queue.peek();
-      if (next === undefined || next.time > untilSeconds) break;
-      this.#queue.pop();
+    for (let next = this.#queue.pop(untilSeconds); next; next = this.#queue.pop(untilSeconds)) {
       this.#fire(next);
     }
     if (Number.isFinite(untilSeconds)) this.#now = untilSeconds;

@@ -107,10 +107,13 @@ export class EventQueue<T> {
     return top === undefined || compareEvents(present, top) < 0 ? present : top;
   }
 
-  /** Removes and returns the next live event, or undefined when none is left. O(log n). */
-  pop(): ScheduledEvent<T> | undefined {
+  /**
+   * Removes and returns the next live event if it is due at or before `untilTime` (default:
+   * whenever it is), else undefined; undefined when none is left. O(log n).
+   */
+  pop(untilTime = Number.POSITIVE_INFINITY): ScheduledEvent<T> | undefined {
     const event = this.peek();
-    if (event === undefined) return undefined;
+    if (event === undefined || event.time > untilTime) return undefined;
     if (event === this.#present[0]) this.#present.shift();
     else this.#heap.dequeue();
     event.pending = false;

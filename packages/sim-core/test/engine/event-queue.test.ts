@@ -37,6 +37,14 @@ type Op =
   | { kind: 'cancel'; which: number };
 
 describe(`EventQueue (fast-check seed ${SEED})`, () => {
+  it('pop(until) leaves an event due after the bound waiting', () => {
+    const q = new EventQueue<string>();
+    q.push(5, 0, 'later');
+    expect(q.pop(4)).toBeUndefined();
+    expect(q.size).toBe(1);
+    expect(q.pop(5)?.payload).toBe('later');
+  });
+
   it('pops in (time, priority, sequence) order, events for the present included', () => {
     // Delays of 0 (the present lane), small ties and later times; cancels anywhere.
     const op: fc.Arbitrary<Op> = fc.oneof(
