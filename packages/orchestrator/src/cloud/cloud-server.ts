@@ -59,9 +59,12 @@ export async function startCloudServer(
   });
   app.setErrorHandler(async (error, _req, reply) => {
     if (error instanceof CapacityError) {
-      return reply
-        .code(409)
-        .send({ kind: 'capacity', message: error.message, availableAt: error.availableAt ?? null });
+      return reply.code(409).send({
+        kind: 'capacity',
+        message: error.message,
+        // Omitted when unknown; a market that never returns (Infinity) goes as null.
+        ...(error.availableAt !== undefined ? { availableAt: error.availableAt } : {}),
+      });
     }
     if (error instanceof PermanentCloudError || error instanceof RangeError) {
       return reply.code(400).send({ kind: 'permanent', message: error.message });
@@ -119,8 +122,8 @@ export async function startCloudServer(
     return reply.code(204).send();
   });
   app.get('/describe', async () => cloud.describeNow().map(described));
-  // A spot market that never returns (spotAvailableAt Infinity) is sent as null, as JSON has
-  // no Infinity; HttpCloud reads it back.
+  // A spot market that never returns (spotAvailableAt Infinity) goes as null: JSON has no
+  // Infinity. HttpCloud's `timeOrNever` reads it back.
   app.get('/markets', async () => Object.fromEntries(cloud.marketsNow()));
   app.get('/clock', async () => {
     // A paused scaled clock starts when the orchestrator first asks the time.

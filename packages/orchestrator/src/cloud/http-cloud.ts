@@ -55,7 +55,10 @@ export class HttpCloud implements CloudProvider, CloudDriver {
     const doc = (await res.json()) as { message?: string; availableAt?: number | null };
     if (res.ok) return doc as T;
     const message = `${method} ${path}: ${doc.message ?? res.statusText}`;
-    if (res.status === 409) throw new CapacityError(message, doc.availableAt ?? undefined);
+    if (res.status === 409) {
+      const at = doc.availableAt;
+      throw new CapacityError(message, at === undefined ? undefined : timeOrNever(at));
+    }
     if (res.status === 400 || res.status === 401) throw new PermanentCloudError(message);
     throw new TransientCloudError(message);
   }
@@ -75,13 +78,12 @@ export class HttpCloud implements CloudProvider, CloudDriver {
     return m.spotPerHour;
   }
   async markets(): Promise<ReadonlyMap<string, SpotMarketSnapshot>> {
-    // JSON has no Infinity: a market whose spot never returns arrives with `null`.
     type Served = Omit<SpotMarketSnapshot, 'spotAvailableAt'> & { spotAvailableAt: number | null };
     const served = await this.#call<Record<string, Served>>('GET', '/markets');
     return new Map(
       Object.entries(served).map(([type, m]) => [
         type,
-        { ...m, spotAvailableAt: m.spotAvailableAt ?? Number.POSITIVE_INFINITY },
+        { ...m, spotAvailableAt: timeOrNever(m.spotAvailableAt) },
       ]),
     );
   }
@@ -106,4 +108,12 @@ export class HttpCloud implements CloudProvider, CloudDriver {
   ledger(untilSeconds: number): Promise<{ cost: LedgerCost; instances: ServedLedgerEntry[] }> {
     return this.#call('GET', `/ledger?until=${untilSeconds}`);
   }
+}
+
+/**
+ * A time the cloud server sent, seconds: JSON has no Infinity, so "never" (a spot market that
+ * does not return) arrives as null.
+ */
+function timeOrNever(t: number | null): number {
+  return t ?? Number.POSITIVE_INFINITY;
 }

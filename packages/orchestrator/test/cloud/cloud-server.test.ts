@@ -50,7 +50,7 @@ async function serve() {
 }
 
 describe('the emulated cloud over HTTP', () => {
-  it('reports a spot market that never returns as never (Infinity), not as available', async () => {
+  it('reports a spot market that never returns as never (Infinity), in markets and refusals', async () => {
     const never: Scenario = {
       ...scenario,
       // The scarce type, with no capacity ever.
@@ -69,11 +69,17 @@ describe('the emulated cloud over HTTP', () => {
     const server = await startCloudServer(cloud, { secret: 's3cret', epochMs: EPOCH_MS });
     closers.push(server.close);
     expect(cloud.marketsNow().get('gone')?.spotAvailableAt).toBe(Number.POSITIVE_INFINITY);
-    const served = await new HttpCloud(server.url, 's3cret').markets();
-    expect(served.get('gone')).toEqual({
+    const client = new HttpCloud(server.url, 's3cret');
+    expect((await client.markets()).get('gone')).toEqual({
       spotPerHour: 1,
       spotAvailableAt: Number.POSITIVE_INFINITY,
     });
+    // A launch refused for good says so too: never, not unknown.
+    const refused = await client
+      .launch({ type: 'gone', market: 'spot', jobTag: 'r', token: 'x' })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CapacityError);
+    expect((refused as CapacityError).availableAt).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('refuses a request without the cloud secret (401)', async () => {
