@@ -2,7 +2,7 @@
 
 import { createRng, type Rng } from '../engine/rng.js';
 import { DEFAULT_TASK_KIND } from './defaults.js';
-import { check } from './resolve.js';
+import { check, ScenarioError } from './resolve.js';
 import type { Distribution, TaskSpec, WorkloadGenerator, WorkloadSpec } from './types.js';
 
 /** A task with every default filled in. */
@@ -163,23 +163,23 @@ export function resolveWorkload(spec: WorkloadSpec, seed: string | number): Reso
     const at = (field: string) =>
       `${fromList ? `workload.tasks[${k}]` : `workload.generate (task ${k})`}.${field}`;
     const id = t.id ?? `t${k}`;
-    if (ids.has(id)) check(false, at('id'), 'an id not used before', id);
+    if (ids.has(id)) throw new ScenarioError(at('id'), 'an id not used before', id);
     ids.add(id);
     if (!(t.workSeconds > 0 && Number.isFinite(t.workSeconds)))
-      check(false, at('workSeconds'), 'seconds > 0', t.workSeconds);
+      throw new ScenarioError(at('workSeconds'), 'seconds > 0', t.workSeconds);
     if (!(t.memoryMb > 0 && Number.isFinite(t.memoryMb)))
-      check(false, at('memoryMb'), 'MB > 0', t.memoryMb);
+      throw new ScenarioError(at('memoryMb'), 'MB > 0', t.memoryMb);
     if (!(t.stateMb >= 0 && Number.isFinite(t.stateMb)))
-      check(false, at('stateMb'), 'MB >= 0', t.stateMb);
+      throw new ScenarioError(at('stateMb'), 'MB >= 0', t.stateMb);
     const arrivalSeconds = t.arrivalSeconds ?? 0;
     if (!(arrivalSeconds >= 0 && Number.isFinite(arrivalSeconds)))
-      check(false, at('arrivalSeconds'), 'seconds >= 0', arrivalSeconds);
+      throw new ScenarioError(at('arrivalSeconds'), 'seconds >= 0', arrivalSeconds);
     const deadline = t.deadlineSeconds;
     if (!(deadline === undefined || (Number.isFinite(deadline) && deadline > arrivalSeconds)))
-      check(false, at('deadlineSeconds'), 'seconds after arrivalSeconds', deadline);
+      throw new ScenarioError(at('deadlineSeconds'), 'seconds after arrivalSeconds', deadline);
     const interval = t.checkpointIntervalSeconds;
     if (!(interval === undefined || (interval > 0 && Number.isFinite(interval))))
-      check(false, at('checkpointIntervalSeconds'), 'seconds > 0', interval);
+      throw new ScenarioError(at('checkpointIntervalSeconds'), 'seconds > 0', interval);
     return {
       id,
       kind: t.kind ?? DEFAULT_TASK_KIND,

@@ -105,11 +105,9 @@ export class Run implements SimulationView {
     // Arrivals one at a time, in (time, workload) order: the next is scheduled when one
     // fires, so the queue holds one arrival rather than all of them (a million tasks' arrivals
     // were most of a large run's memory). At their instant they come before every other state
-    // change (P_ARRIVAL), as they did when all were scheduled first.
-    // Workload positions in arrival order (ties in workload order); a task's state is created
-    // as it arrives (state.ts).
-    // Typed arrays: the sort reads arrival times from one block of memory, not from a million
-    // task objects.
+    // change (P_ARRIVAL), as they did when all were scheduled first. A task's state is created
+    // as it arrives (state.ts). The order is sorted over typed arrays of workload positions and
+    // arrival times, one block of memory rather than a million task objects.
     const specs = s.workload;
     const arrivalAt = new Float64Array(specs.length);
     let count = 0;
