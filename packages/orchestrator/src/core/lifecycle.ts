@@ -13,6 +13,7 @@
 import { createRng, type EventHandle, type Market, type Rng } from '@synkti/sim-core';
 import { CloudError, TransientCloudError } from '../cloud/provider.js';
 import type { JobState } from '../store/states.js';
+import type { JobPatch } from '../store/store.js';
 import { LiveInstance, type LiveTask } from './objects.js';
 import { type Orchestrator, P_IDLE, P_STATE } from './orchestrator.js';
 
@@ -277,7 +278,14 @@ export class Lifecycle {
       this.o.tallies.downtimes.push(now - task.displacedAt);
       task.displacedAt = undefined;
     }
-    this.setJob(task, 'RUNNING', `computing on ${inst.id}`);
+    if (task.jobState === 'NOTICED') {
+      // Its instance was noticed after the start was scheduled and before the notice's
+      // detection: as simulate, it computes until detection, and the job stays NOTICED.
+      this.saveJob(task);
+      this.o.options.store.note(now, task.id, `computing on noticed ${inst.id}`);
+    } else {
+      this.setJob(task, 'RUNNING', `computing on ${inst.id}`);
+    }
     this.scheduleCompletion(task);
     this.o.agents.started(task, inst);
   }
@@ -385,25 +393,35 @@ export class Lifecycle {
 
   /** Moves the job to `to` for `reason` in the store, with its whole working state. */
   setJob(task: LiveTask, to: JobState, reason: string): void {
-    this.o.options.store.transitionJob(task.id, to, reason, this.o.now, {
-      instance_token: task.instance?.token ?? null,
-      base_progress_seconds: task.baseProgress,
-      last_checkpoint_seconds: task.lastCheckpoint,
-      running_since: task.runningSince ?? null,
-      starts_at: task.startsAt ?? null,
-      last_instance_token: task.lastInstanceId ?? null,
-      last_market: task.lastMarket ?? null,
-      detached_at: task.detachedAtSeconds ?? null,
-      needs_restore: task.needsRestore ? 1 : 0,
-      state_ready_at: task.stateReadyAt,
-      preemptions: task.preemptions,
-      displaced_at: task.displacedAt ?? null,
-      completed_at: task.completedAt ?? null,
-      attempts: task.failures,
-      cause: task.cause ?? null,
-    });
+    this.o.options.store.transitionJob(task.id, to, reason, this.o.now, jobPatch(task));
     task.jobState = to;
   }
+
+  /** Saves the job's whole working state in the store, without a state change. */
+  saveJob(task: LiveTask): void {
+    this.o.options.store.patchJob(task.id, jobPatch(task));
+  }
+}
+
+/** A job's whole working state, as its store row holds it. */
+function jobPatch(task: LiveTask): JobPatch {
+  return {
+    instance_token: task.instance?.token ?? null,
+    base_progress_seconds: task.baseProgress,
+    last_checkpoint_seconds: task.lastCheckpoint,
+    running_since: task.runningSince ?? null,
+    starts_at: task.startsAt ?? null,
+    last_instance_token: task.lastInstanceId ?? null,
+    last_market: task.lastMarket ?? null,
+    detached_at: task.detachedAtSeconds ?? null,
+    needs_restore: task.needsRestore ? 1 : 0,
+    state_ready_at: task.stateReadyAt,
+    preemptions: task.preemptions,
+    displaced_at: task.displacedAt ?? null,
+    completed_at: task.completedAt ?? null,
+    attempts: task.failures,
+    cause: task.cause ?? null,
+  };
 }
 
 /**

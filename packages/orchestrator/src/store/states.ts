@@ -4,7 +4,9 @@
  *
  * Job: PENDING → STARTING → RUNNING → SUCCEEDED, and on a notice
  * RUNNING | STARTING → NOTICED → CHECKPOINTING → MIGRATING (to a destination the planner chose)
- * | RECOVERING (no destination: the policy places it again) → STARTING → RUNNING. A job whose
+ * | RECOVERING (no destination: the policy places it again) → STARTING → RUNNING. A NOTICED job
+ * still starts computing or completes if that falls before the notice's detection (as
+ * simulate): it stays NOTICED, or goes to SUCCEEDED. A job whose
  * instance vanishes is RECOVERING too. FAILED (with its cause) and CANCELLED from any state
  * that is not final. A job keeps its id through any number of recoveries.
  *

@@ -89,7 +89,8 @@ export interface JournalRow {
   readonly reason: string;
 }
 
-type JobPatch = Partial<Omit<JobRow, 'id' | 'position' | 'state' | 'reason'>>;
+/** Fields of a job row that change with its working state. */
+export type JobPatch = Partial<Omit<JobRow, 'id' | 'position' | 'state' | 'reason'>>;
 type InstancePatch = Partial<Omit<InstanceRow, 'token' | 'position' | 'state' | 'reason'>>;
 
 /** See the file comment. */
