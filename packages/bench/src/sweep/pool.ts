@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { Scenario } from '@synkti/sim-core';
 import { buildSync } from 'esbuild';
 import { typeScriptLoader } from './policy-modules.js';
-import type { RunRow, RunSpec } from './runs.js';
+import { type RunRow, type RunSpec, rowOf } from './runs.js';
 
 /** The worker module beside this one: `.ts` sources (run through tsx), or built `.js`. */
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
@@ -40,8 +40,29 @@ function workerCode(): string {
   return workerBundle;
 }
 
-/** Specs queued at each worker at once. */
+/** Batches queued at each worker at once. */
 const IN_FLIGHT = 2;
+/**
+ * Most specs in one message. A message costs both threads a wake-up and a structured clone, and
+ * a default-scenario run only about 1.4 ms: sending runs one by one cost the main thread a tenth
+ * of a core with two workers (docs/scale.md). Batches shrink as the queue empties, down to one
+ * spec, so the last runs still spread over all workers.
+ */
+const MAX_BATCH = 8;
+
+/** The size of the next batch when `queued` specs are left for `workers` workers. */
+export function batchSize(queued: number, workers: number): number {
+  return Math.max(1, Math.min(MAX_BATCH, Math.floor(queued / (4 * workers * IN_FLIGHT))));
+}
+
+/**
+ * A worker's answer to one batch: the metrics of its runs in order (the rest of each row is its
+ * spec's, which the main thread holds), then the failure, if any.
+ */
+export interface BatchReply {
+  readonly metrics: readonly RunRow['metrics'][];
+  readonly failed?: { readonly index: number; readonly message: string };
+}
 
 /** Thrown when a run fails inside a worker; names the run. */
 export class RunFailedError extends Error {
@@ -104,13 +125,16 @@ export function runPool(
       threads.push(worker);
       active++;
       let inFlight = 0;
-      // Keeps IN_FLIGHT specs queued at each worker, so it never idles waiting for the main thread.
+      /** The batches sent to this worker and not answered yet, oldest first. */
+      const batches: RunSpec[][] = [];
+      // Keeps IN_FLIGHT batches queued at each worker, so it never idles waiting for the main
+      // thread.
       const feed = () => {
-        while (inFlight < IN_FLIGHT && !stopped) {
-          const next = queue.shift();
-          if (next === undefined) break;
+        while (inFlight < IN_FLIGHT && !stopped && queue.length > 0) {
           inFlight++;
-          worker.postMessage(next);
+          const batch = queue.splice(0, batchSize(queue.length, count));
+          batches.push(batch);
+          worker.postMessage(batch);
         }
         if (inFlight === 0) {
           active--;
@@ -118,19 +142,22 @@ export function runPool(
           if (active === 0 && !stopped) resolve();
         }
       };
-      worker.on(
-        'message',
-        (msg: { ok: true; row: RunRow } | { ok: false; index: number; message: string }) => {
-          inFlight--;
-          if (!msg.ok) {
-            reject(new RunFailedError(byIndex.get(msg.index) as RunSpec, msg.message));
-            void stop();
-            return;
-          }
-          onRow(msg.row);
-          feed();
-        },
-      );
+      worker.on('message', (msg: BatchReply) => {
+        inFlight--;
+        // A worker answers its batches in order. Rows finished before a failure are kept (a
+        // resumed sweep skips them).
+        const batch = batches.shift() as RunSpec[];
+        for (const [k, metrics] of msg.metrics.entries()) {
+          onRow(rowOf(batch[k] as RunSpec, metrics));
+        }
+        if (msg.failed !== undefined) {
+          const { index, message } = msg.failed;
+          reject(new RunFailedError(byIndex.get(index) as RunSpec, message));
+          void stop();
+          return;
+        }
+        feed();
+      });
       worker.on('error', (error) => {
         reject(error);
         void stop();

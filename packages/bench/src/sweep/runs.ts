@@ -95,11 +95,24 @@ function checkEvaluators(s: LoadedScenario): void {
 
 /** Runs one spec on its (already validated) scenario, with the evaluator its policy names. */
 export function executeRun(spec: RunSpec, scenario: Scenario, checkInvariants = false): RunRow {
-  const metrics = evaluatorFor(spec.policy.name).run(spec.policy, scenario, {
+  return rowOf(spec, runMetrics(spec, scenario, checkInvariants));
+}
+
+/** The metrics of one spec's run (what a worker sends back: the rest of the row is the spec's). */
+export function runMetrics(
+  spec: RunSpec,
+  scenario: Scenario,
+  checkInvariants = false,
+): RunRow['metrics'] {
+  return evaluatorFor(spec.policy.name).run(spec.policy, scenario, {
     seed: spec.seed,
     migration: spec.migration,
     checkInvariants,
   });
+}
+
+/** The row of `spec`'s run, given its metrics. */
+export function rowOf(spec: RunSpec, metrics: RunRow['metrics']): RunRow {
   return {
     index: spec.index,
     key: spec.key,

@@ -3,7 +3,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Scenario } from '@synkti/sim-core';
 import { importPolicyModules } from './policy-modules.js';
-import { executeRun, type RunSpec } from './runs.js';
+import type { BatchReply } from './pool.js';
+import { type RunRow, type RunSpec, runMetrics } from './runs.js';
 
 const { scenarios, checkInvariants, policyModules, tsLoader } = workerData as {
   scenarios: Scenario[];
@@ -15,25 +16,27 @@ const { scenarios, checkInvariants, policyModules, tsLoader } = workerData as {
 };
 const ready = importPolicyModules(policyModules, tsLoader);
 
-parentPort?.on('message', (spec: RunSpec) => {
+parentPort?.on('message', (batch: RunSpec[]) => {
   // Runs wait for the policy modules; promise callbacks keep the messages' order.
   void ready.then(
-    () => run(spec),
-    (error: Error) => fail(spec, error),
+    () => parentPort?.postMessage(runBatch(batch)),
+    (error: Error) => parentPort?.postMessage(failed([], batch[0] as RunSpec, error)),
   );
 });
 
-function fail(spec: RunSpec, e: Error): void {
-  parentPort?.postMessage({ ok: false, index: spec.index, message: e.message, stack: e.stack });
+/** Runs a batch in order; stops at the first failure, keeping the metrics before it. */
+function runBatch(batch: readonly RunSpec[]): BatchReply {
+  const metrics: RunRow['metrics'][] = [];
+  for (const spec of batch) {
+    try {
+      metrics.push(runMetrics(spec, scenarios[spec.point] as Scenario, checkInvariants));
+    } catch (error) {
+      return failed(metrics, spec, error as Error);
+    }
+  }
+  return { metrics };
 }
 
-function run(spec: RunSpec): void {
-  try {
-    parentPort?.postMessage({
-      ok: true,
-      row: executeRun(spec, scenarios[spec.point] as Scenario, checkInvariants),
-    });
-  } catch (error) {
-    fail(spec, error as Error);
-  }
+function failed(metrics: readonly RunRow['metrics'][], spec: RunSpec, e: Error): BatchReply {
+  return { metrics, failed: { index: spec.index, message: e.message } };
 }
