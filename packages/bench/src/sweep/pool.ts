@@ -40,6 +40,15 @@ function workerCode(): string {
   return workerBundle;
 }
 
+/**
+ * Each worker's young generation ceiling, MB (V8 makes it three semi-spaces: 64 MB each). A
+ * run's objects die young, but with a 64 MB ceiling (21 MB semi-spaces) V8 fell, in 8 of 10
+ * plain `node` runs of the default sweep, into a regime where every scavenge promotes what
+ * survives it: 230-320 MB promoted instead of 8, 1.1-1.6 s of pauses instead of 0.3, a third
+ * fewer runs per second (docs/scale.md). From 48 MB semi-spaces up it did not happen.
+ */
+const YOUNG_GENERATION_MB = 192;
+
 /** Batches queued at each worker at once. */
 const IN_FLIGHT = 2;
 /**
@@ -119,8 +128,7 @@ export function runPool(
           policyModules: policyModules.map((f) => path.resolve(f)),
           tsLoader: policyModules.length > 0 ? typeScriptLoader() : undefined,
         },
-        // A larger young generation: fewer scavenges of the simulation's short-lived objects.
-        resourceLimits: { maxYoungGenerationSizeMb: 64 },
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       });
       threads.push(worker);
       active++;
