@@ -27,6 +27,7 @@ export {
   type EventAction,
   EventFailedError,
   type EventHandle,
+  type SubjectAction,
 } from './engine/engine.js';
 export { EventQueue, type ScheduledEvent } from './engine/event-queue.js';
 export { createRng, type Rng } from './engine/rng.js';

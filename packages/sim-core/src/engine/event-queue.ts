@@ -31,8 +31,13 @@ export interface ScheduledEvent<T> {
   readonly sequence: number;
   /** What the event carries. */
   readonly payload: T;
-  /** Short description, e.g. `"notice i-12"`, for errors and traces ('' when none was given). */
+  /**
+   * Short description for errors and traces, e.g. `"notice i-12"` ('' when none was given); for
+   * an event on a subject, what it does (`"notice"`), which the subject's id completes.
+   */
   readonly label: string;
+  /** What the event acts on, when its owner gave one (the engine's subject actions). */
+  readonly subject: unknown;
   /**
    * True while the event waits in the queue; false once it came out or was cancelled. A
    * cancelled event never comes out, and cancelling one that already came out changes nothing.
@@ -63,13 +68,20 @@ export class EventQueue<T> {
    * Adds an event. O(log n). The caller validates `time` (the engine does).
    * @returns the event, whose `pending` flag {@link EventQueue.cancel} clears.
    */
-  push(time: number, priority: number, payload: T, label = ''): ScheduledEvent<T> {
+  push(
+    time: number,
+    priority: number,
+    payload: T,
+    label = '',
+    subject: unknown = undefined,
+  ): ScheduledEvent<T> {
     const event: ScheduledEvent<T> = {
       time,
       priority,
       sequence: this.#sequence++,
       payload,
       label,
+      subject,
       pending: true,
     };
     if (time === this.#presentTime) {

@@ -7,6 +7,7 @@
 
 import { InstanceState } from '../cluster/instance-state.js';
 import type { TaskState } from '../cluster/task-state.js';
+import type { SubjectAction } from '../engine/engine.js';
 import type { Market } from '../policy.js';
 import { releaseSpotSlot, requestSpot, type TypeMarket } from './market.js';
 import { P_IDLE, P_STATE, type RunState } from './state.js';
@@ -47,34 +48,18 @@ export function launch(s: RunState, m: TypeMarket, market: Market): InstanceStat
   s.live.add(inst);
   s.liveCache = undefined;
   s.log('launch', undefined, inst, { market, type: m.type.name });
-  inst.events.push(
-    s.engine.scheduleAt(
-      inst.readyAt,
-      () => {
-        if (inst.state === 'booting') inst.state = 'running';
-        s.log('ready', undefined, inst);
-      },
-      `ready ${id}`,
-      P_STATE,
-    ),
-  );
+  const on = actions(s);
+  inst.events.push(s.engine.callAt(inst.readyAt, on.ready, inst, 'ready', P_STATE));
   if (spot?.granted) {
     const noticeAt = spot.noticeAt;
     const lead = m.type.rebalanceLeadSeconds;
     if (lead !== undefined && noticeAt <= s.horizonSeconds) {
       inst.events.push(
-        s.engine.scheduleAt(
-          rebalanceAt(now, noticeAt, lead),
-          () => rebalance(s, inst),
-          `rebalance ${id}`,
-          P_STATE,
-        ),
+        s.engine.callAt(rebalanceAt(now, noticeAt, lead), on.rebalance, inst, 'rebalance', P_STATE),
       );
     }
     if (noticeAt <= s.horizonSeconds) {
-      inst.events.push(
-        s.engine.scheduleAt(noticeAt, () => notice(s, inst), `notice ${id}`, P_STATE),
-      );
+      inst.events.push(s.engine.callAt(noticeAt, on.notice, inst, 'notice', P_STATE));
     }
   }
   return inst;
@@ -119,7 +104,7 @@ export function assign(s: RunState, task: TaskState, inst: InstanceState, startA
   task.lastMarket = inst.market;
   task.status = 'assigned';
   s.log('place', task, inst, { startAt });
-  task.startEvent = s.engine.scheduleAt(startAt, () => start(s, task), `start ${task.id}`, P_STATE);
+  task.startEvent = s.engine.callAt(startAt, actions(s).start, task, 'start', P_STATE);
 }
 
 export function start(s: RunState, task: TaskState): void {
@@ -137,12 +122,7 @@ export function start(s: RunState, task: TaskState): void {
   s.log('start', task, inst);
   const done = task.completionTime(s.now, task.speed);
   if (done <= s.horizonSeconds) {
-    task.completionEvent = s.engine.scheduleAt(
-      done,
-      () => complete(s, task),
-      `complete ${task.id}`,
-      P_STATE,
-    );
+    task.completionEvent = s.engine.callAt(done, actions(s).complete, task, 'complete', P_STATE);
   }
 }
 
@@ -163,13 +143,11 @@ export function complete(s: RunState, task: TaskState): void {
 
 export function scheduleIdle(s: RunState, inst: InstanceState): void {
   if (!inst.accepting || inst.idleEvent) return;
-  inst.idleEvent = s.engine.schedule(
-    s.scenario.idleReleaseSeconds,
-    () => {
-      inst.idleEvent = undefined;
-      if (inst.accepting && inst.tasks.size === 0) end(s, inst, 'released');
-    },
-    `idle ${inst.id}`,
+  inst.idleEvent = s.engine.callAt(
+    s.now + s.scenario.idleReleaseSeconds,
+    actions(s).idle,
+    inst,
+    'idle',
     P_IDLE,
   );
 }
@@ -223,16 +201,43 @@ export function notice(s: RunState, inst: InstanceState): void {
   cancelIdle(s, inst);
   s.log('notice', undefined, inst, { price: inst.price.priceAt(s.now) });
   const { gracePeriodSeconds, detectionLatencySeconds } = s.scenario;
-  s.engine.schedule(
-    detectionLatencySeconds,
-    () => s.owner.detect(inst),
-    `detect ${inst.id}`,
-    P_STATE,
-  );
-  s.engine.schedule(
-    gracePeriodSeconds,
-    () => end(s, inst, 'terminated'),
-    `terminate ${inst.id}`,
-    P_STATE,
-  );
+  const on = actions(s);
+  s.engine.callAt(s.now + detectionLatencySeconds, on.detect, inst, 'detect', P_STATE);
+  s.engine.callAt(s.now + gracePeriodSeconds, on.terminate, inst, 'terminate', P_STATE);
+}
+
+/**
+ * The lifecycle's event actions of one run, each a {@link SubjectAction} on a task or an
+ * instance: made once per run, so that an event holds its subject and no closure of its own.
+ */
+export interface LifecycleActions {
+  readonly ready: SubjectAction<InstanceState>;
+  readonly rebalance: SubjectAction<InstanceState>;
+  readonly notice: SubjectAction<InstanceState>;
+  readonly detect: SubjectAction<InstanceState>;
+  readonly terminate: SubjectAction<InstanceState>;
+  readonly idle: SubjectAction<InstanceState>;
+  readonly start: SubjectAction<TaskState>;
+  readonly complete: SubjectAction<TaskState>;
+}
+
+/** `s`'s lifecycle actions, made at its first event. */
+function actions(s: RunState): LifecycleActions {
+  s.actions ??= {
+    ready: (inst) => {
+      if (inst.state === 'booting') inst.state = 'running';
+      s.log('ready', undefined, inst);
+    },
+    rebalance: (inst) => rebalance(s, inst),
+    notice: (inst) => notice(s, inst),
+    detect: (inst) => s.owner.detect(inst),
+    terminate: (inst) => end(s, inst, 'terminated'),
+    idle: (inst) => {
+      inst.idleEvent = undefined;
+      if (inst.accepting && inst.tasks.size === 0) end(s, inst, 'released');
+    },
+    start: (task) => start(s, task),
+    complete: (task) => complete(s, task),
+  };
+  return s.actions;
 }

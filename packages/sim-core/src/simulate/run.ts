@@ -32,6 +32,8 @@ export class Run implements SimulationView {
   readonly gracePeriodSeconds: number;
   readonly detectionLatencySeconds: number;
   #decisionScheduled = false;
+  /** The decision event's action: one closure for the run, not one per decision. */
+  readonly #onDecide = (): void => this.#decide();
 
   constructor(
     readonly scenario: ResolvedScenario,
@@ -183,7 +185,7 @@ export class Run implements SimulationView {
   requestDecision(): void {
     if (this.#decisionScheduled || this.#s.pending.size === 0) return;
     this.#decisionScheduled = true;
-    this.#s.engine.schedule(0, () => this.#decide(), 'policy decision', P_DECIDE);
+    this.#s.engine.schedule(0, this.#onDecide, 'policy decision', P_DECIDE);
   }
 
   /** A detected notice goes to the preemption response; state.ts `RunOwner`. */

@@ -22,6 +22,7 @@ import { MB_PER_SECOND_PER_GBPS, type ResolvedScenario } from '../scenario/resol
 import type { ResolvedTask } from '../scenario/workload.js';
 import type { SimulateOptions } from '../simulate-options.js';
 import type { DecisionWorld } from './decisions.js';
+import type { LifecycleActions } from './lifecycle.js';
 import { buildMarket, type TypeMarket } from './market.js';
 import { Tallies } from './tallies.js';
 
@@ -77,6 +78,8 @@ export class RunState implements DecisionWorld {
   readonly #clock = (): number => this.engine.now;
   /** Tasks waiting for a placement. */
   readonly pending = new Set<TaskState>();
+  /** The lifecycle's event actions, made once per run (lifecycle.ts). */
+  actions: LifecycleActions | undefined;
   /** Every instance launched, in launch order. */
   readonly instances: InstanceState[] = [];
   readonly instancesById = new Map<string, InstanceState>();

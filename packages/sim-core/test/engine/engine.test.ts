@@ -130,4 +130,33 @@ describe('Engine', () => {
     );
     expect(() => engine.run()).toThrow('event "notice i-3" at t=7s failed: boom');
   });
+
+  it('callAt runs a shared action on each subject, in order with the other events', () => {
+    const engine = new Engine();
+    const seen: string[] = [];
+    const ping = (task: { id: string }) => seen.push(`${task.id}@${engine.now}`);
+    engine.callAt(5, ping, { id: 'b' }, 'ping');
+    engine.scheduleAt(5, () => seen.push(`plain@${engine.now}`), 'plain');
+    const cancelled = engine.callAt(4, ping, { id: 'x' }, 'ping');
+    engine.callAt(5, ping, { id: 'a' }, 'ping', -1);
+    engine.cancel(cancelled);
+    engine.run();
+    expect(seen).toEqual(['a@5', 'b@5', 'plain@5']);
+  });
+
+  it('callAt names its event by what it does and its subject, in errors', () => {
+    const engine = new Engine();
+    engine.callAt(
+      7,
+      () => {
+        throw new Error('boom');
+      },
+      { id: 'i-3' },
+      'notice',
+    );
+    expect(() => engine.run()).toThrow('event "notice i-3" at t=7s failed: boom');
+    expect(() => engine.callAt(6, () => {}, { id: 'task-9' }, 'start')).toThrow(
+      'cannot schedule "start task-9" in the past: t=6s is before now=7s',
+    );
+  });
 });
