@@ -1,9 +1,11 @@
 /**
- * `npm run bench:sim [-- --tasks 100000,1000000]`: wall time, events/second and peak memory of
- * `simulate` for each task count (default 1k, 10k and 100k) over 30 simulated days with the
- * prototype's task distribution (greedy-spot, optimal migration), and the growth ratio of each
- * size's time to the previous one's, measured in this one run. Each size runs in its own child
- * process, so its peak RSS is its own.
+ * `npm run bench:sim [-- --tasks 100000,1000000] [--rounds 3]`: wall time, events/second and
+ * peak memory of `simulate` for each task count (default 1k, 10k and 100k) over 30 simulated
+ * days with the prototype's task distribution (greedy-spot, optimal migration), and the growth
+ * ratio of each size's time to the previous one's, measured in this one run. Each size runs in
+ * its own child process, so its peak RSS is its own. With `--rounds R` the sizes run R times,
+ * round after round (so that the machine's slow spells fall on every size alike), and the
+ * growth ratio of the first and last sizes is printed per round with its median.
  */
 
 import { spawnSync } from 'node:child_process';
@@ -11,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createPolicy } from '@synkti/policies';
 import { type Scenario, simulate } from '@synkti/sim-core';
+import { median } from './measure.js';
 
 const DAYS = 30;
 const horizonHours = DAYS * 24;
@@ -64,6 +67,17 @@ function measureOne(n: number): void {
   );
 }
 
+function parseRounds(argv: readonly string[]): number {
+  const at = argv.indexOf('--rounds');
+  if (at < 0) return 1;
+  const rounds = Number(argv[at + 1]);
+  if (!(Number.isInteger(rounds) && rounds > 0)) {
+    console.error(`--rounds: expected an integer > 0, got ${JSON.stringify(argv[at + 1])}`);
+    process.exit(2);
+  }
+  return rounds;
+}
+
 function parseTasks(argv: readonly string[]): number[] {
   const at = argv.indexOf('--tasks');
   if (at < 0) return [1_000, 10_000, 100_000];
@@ -82,9 +96,34 @@ if (one >= 0) {
   measureOne(Number(process.argv[one + 1]));
 } else {
   const sizes = parseTasks(process.argv);
+  const rounds = parseRounds(process.argv);
   console.log(
     `simulate(): greedy-spot, optimal migration, ${DAYS} simulated days, seed 1; each size in its own process`,
   );
+  const growth: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    if (rounds > 1) console.log(`\nround ${round} of ${rounds}`);
+    const rows = measureSizes(sizes);
+    const first = rows[0];
+    const last = rows.at(-1);
+    if (first && last && last !== first) {
+      const k = last.n / first.n;
+      growth.push(last.ms / first.ms);
+      console.log(
+        `time(${last.n})/time(${first.n}) = ${(last.ms / first.ms).toFixed(1)} for ${k}× the tasks (n log n would give ${((k * Math.log(last.n)) / Math.log(first.n)).toFixed(1)})`,
+      );
+    }
+  }
+  if (growth.length > 1) {
+    const sorted = [...growth].sort((a, b) => a - b);
+    console.log(
+      `\ngrowth ratio over ${rounds} rounds: median ${median(growth).toFixed(1)} (${sorted.map((g) => g.toFixed(1)).join(', ')})`,
+    );
+  }
+}
+
+/** Runs each size in its own process, printing a table row per size. */
+function measureSizes(sizes: readonly number[]): { n: number; ms: number }[] {
   console.log(
     'tasks | wall ms | events | events/s | completed | peak RSS MB | RSS KB per task | time / previous size',
   );
@@ -124,12 +163,5 @@ if (one >= 0) {
       ].join(' | '),
     );
   }
-  const first = rows[0];
-  const last = rows.at(-1);
-  if (first && last && last !== first) {
-    const k = last.n / first.n;
-    console.log(
-      `time(${last.n})/time(${first.n}) = ${(last.ms / first.ms).toFixed(1)} for ${k}× the tasks (n log n would give ${((k * Math.log(last.n)) / Math.log(first.n)).toFixed(1)})`,
-    );
-  }
+  return rows;
 }
