@@ -62,7 +62,11 @@ function checkSupport(d: Distribution, path: string, bound: '> 0' | '>= 0', unit
  */
 export const MAX_GENERATED_TASKS = 10_000_000;
 
-function generate(g: WorkloadGenerator, seed: string | number): TaskSpec[] {
+/**
+ * Draws a generator's tasks, resolved as they are drawn: no task list in between, and no check
+ * of the ids, which are `t0`, `t1`, … and so distinct.
+ */
+function generate(g: WorkloadGenerator, seed: string | number): ResolvedTask[] {
   const path = 'workload.generate';
   check(
     Number.isInteger(g.count) && g.count >= 0 && g.count <= MAX_GENERATED_TASKS,
@@ -100,7 +104,7 @@ function generate(g: WorkloadGenerator, seed: string | number): TaskSpec[] {
     'non-negative weights with a positive sum',
     g.kinds,
   );
-  const tasks: TaskSpec[] = [];
+  const tasks: ResolvedTask[] = [];
   // The fields' paths, for errors: built once, not once per task.
   const arrivalPath = `${path}.arrivalHours`;
   const workPath = `${path}.workHours`;
@@ -128,20 +132,20 @@ function generate(g: WorkloadGenerator, seed: string | number): TaskSpec[] {
     }
     const arrivalSeconds = Math.max(0, arrivalHours * 3600);
     const workSeconds = workHours * 3600;
-    tasks.push({
-      id: `t${k}`,
-      kind,
-      workSeconds,
-      memoryMb,
-      stateMb: Math.max(0, stateMb),
-      arrivalSeconds,
-      ...(g.deadlineSlack !== undefined
-        ? { deadlineSeconds: arrivalSeconds + g.deadlineSlack * workSeconds }
-        : {}),
-      ...(kind === 'training' && g.trainingCheckpointIntervalSeconds !== undefined
-        ? { checkpointIntervalSeconds: g.trainingCheckpointIntervalSeconds }
-        : {}),
-    });
+    tasks.push(
+      resolvedTask(
+        false,
+        k,
+        `t${k}`,
+        kind,
+        workSeconds,
+        memoryMb,
+        Math.max(0, stateMb),
+        arrivalSeconds,
+        deadlineSlack !== undefined ? arrivalSeconds + deadlineSlack * workSeconds : undefined,
+        kind === 'training' ? interval : undefined,
+      ),
+    );
   }
   return tasks;
 }
@@ -153,42 +157,80 @@ function generate(g: WorkloadGenerator, seed: string | number): TaskSpec[] {
  * @throws ScenarioError naming the bad field, e.g. `workload.tasks[3].memoryMb`.
  */
 export function resolveWorkload(spec: WorkloadSpec, seed: string | number): ResolvedTask[] {
-  const fromList = 'tasks' in spec;
-  const list = fromList ? spec.tasks : generate(spec.generate, seed);
+  if (!('tasks' in spec)) return generate(spec.generate, seed);
+  const list = spec.tasks;
   check(Array.isArray(list), 'workload.tasks', 'a list of tasks', list);
   const ids = new Set<string>();
-  return list.map((t, k) => {
-    // A task's path is built only for an error: a million tasks would otherwise build seven
-    // strings each.
-    const at = (field: string) =>
-      `${fromList ? `workload.tasks[${k}]` : `workload.generate (task ${k})`}.${field}`;
+  return list.map((t: TaskSpec, k) => {
     const id = t.id ?? `t${k}`;
-    if (ids.has(id)) throw new ScenarioError(at('id'), 'an id not used before', id);
+    if (ids.has(id)) throw new ScenarioError(taskPath(true, k, 'id'), 'an id not used before', id);
     ids.add(id);
-    if (!(t.workSeconds > 0 && Number.isFinite(t.workSeconds)))
-      throw new ScenarioError(at('workSeconds'), 'seconds > 0', t.workSeconds);
-    if (!(t.memoryMb > 0 && Number.isFinite(t.memoryMb)))
-      throw new ScenarioError(at('memoryMb'), 'MB > 0', t.memoryMb);
-    if (!(t.stateMb >= 0 && Number.isFinite(t.stateMb)))
-      throw new ScenarioError(at('stateMb'), 'MB >= 0', t.stateMb);
-    const arrivalSeconds = t.arrivalSeconds ?? 0;
-    if (!(arrivalSeconds >= 0 && Number.isFinite(arrivalSeconds)))
-      throw new ScenarioError(at('arrivalSeconds'), 'seconds >= 0', arrivalSeconds);
-    const deadline = t.deadlineSeconds;
-    if (!(deadline === undefined || (Number.isFinite(deadline) && deadline > arrivalSeconds)))
-      throw new ScenarioError(at('deadlineSeconds'), 'seconds after arrivalSeconds', deadline);
-    const interval = t.checkpointIntervalSeconds;
-    if (!(interval === undefined || (interval > 0 && Number.isFinite(interval))))
-      throw new ScenarioError(at('checkpointIntervalSeconds'), 'seconds > 0', interval);
-    return {
+    return resolvedTask(
+      true,
+      k,
       id,
-      kind: t.kind ?? DEFAULT_TASK_KIND,
-      workSeconds: t.workSeconds,
-      memoryMb: t.memoryMb,
-      stateMb: t.stateMb,
-      arrivalSeconds,
-      deadlineSeconds: deadline,
-      checkpointIntervalSeconds: interval,
-    };
+      t.kind ?? DEFAULT_TASK_KIND,
+      t.workSeconds,
+      t.memoryMb,
+      t.stateMb,
+      t.arrivalSeconds ?? 0,
+      t.deadlineSeconds,
+      t.checkpointIntervalSeconds,
+    );
   });
+}
+
+/**
+ * Task `k` of a list (`fromList`) or of a generator, every field checked.
+ * @throws ScenarioError naming the bad field.
+ */
+function resolvedTask(
+  fromList: boolean,
+  k: number,
+  id: string,
+  kind: string,
+  workSeconds: number,
+  memoryMb: number,
+  stateMb: number,
+  arrivalSeconds: number,
+  deadline: number | undefined,
+  interval: number | undefined,
+): ResolvedTask {
+  if (!(workSeconds > 0 && Number.isFinite(workSeconds)))
+    fail(fromList, k, 'workSeconds', 'seconds > 0', workSeconds);
+  if (!(memoryMb > 0 && Number.isFinite(memoryMb)))
+    fail(fromList, k, 'memoryMb', 'MB > 0', memoryMb);
+  if (!(stateMb >= 0 && Number.isFinite(stateMb))) fail(fromList, k, 'stateMb', 'MB >= 0', stateMb);
+  if (!(arrivalSeconds >= 0 && Number.isFinite(arrivalSeconds)))
+    fail(fromList, k, 'arrivalSeconds', 'seconds >= 0', arrivalSeconds);
+  if (!(deadline === undefined || (Number.isFinite(deadline) && deadline > arrivalSeconds)))
+    fail(fromList, k, 'deadlineSeconds', 'seconds after arrivalSeconds', deadline);
+  if (!(interval === undefined || (interval > 0 && Number.isFinite(interval))))
+    fail(fromList, k, 'checkpointIntervalSeconds', 'seconds > 0', interval);
+  return {
+    id,
+    kind,
+    workSeconds,
+    memoryMb,
+    stateMb,
+    arrivalSeconds,
+    deadlineSeconds: deadline,
+    checkpointIntervalSeconds: interval,
+  };
+}
+
+/** A task field's path, for errors (built only on an error: a million tasks would build many). */
+function taskPath(fromList: boolean, k: number, field: string): string {
+  return `${fromList ? `workload.tasks[${k}]` : `workload.generate (task ${k})`}.${field}`;
+}
+
+/** Refuses task `k`'s `field`. */
+function fail(
+  fromList: boolean,
+  k: number,
+  field: string,
+  expected: string,
+  found: unknown,
+): never {
+  throw new ScenarioError(taskPath(fromList, k, field), expected, found);
 }

@@ -33,4 +33,30 @@ describe('resolveWorkload: generated workloads', () => {
     const ok = { ...generator, stateMb: { dist: 'uniform' as const, min: 0, max: 100 } };
     expect(resolveWorkload({ generate: ok }, 7)).toHaveLength(50);
   });
+
+  it('refuses a drawn value out of bounds, naming the task (a lognormal that overflows)', () => {
+    const wild = { ...generator, workHours: { dist: 'lognormal' as const, median: 1, sigma: 1e4 } };
+    expect(() => resolveWorkload({ generate: wild }, 1)).toThrow(
+      /^workload\.generate \(task \d+\)\.workSeconds: expected seconds > 0, got (Infinity|0)$/,
+    );
+  });
+
+  it('gives generated tasks the ids t0, t1, … with every field filled', () => {
+    const tasks = resolveWorkload({ generate: { ...generator, deadlineSlack: 2 } }, 3);
+    expect(tasks.map((t) => t.id)).toEqual(tasks.map((_, k) => `t${k}`));
+    for (const t of tasks) {
+      expect(t.kind).toBe('batch');
+      expect(t.deadlineSeconds).toBe(t.arrivalSeconds + 2 * t.workSeconds);
+      expect(t.checkpointIntervalSeconds).toBeUndefined();
+    }
+  });
+});
+
+describe('resolveWorkload: task lists', () => {
+  it('refuses an id used twice, naming the second task', () => {
+    const task = { workSeconds: 60, memoryMb: 1000, stateMb: 0 };
+    expect(() =>
+      resolveWorkload({ tasks: [{ ...task, id: 'a' }, { ...task }, { ...task, id: 'a' }] }, 1),
+    ).toThrow('workload.tasks[2].id: expected an id not used before, got "a"');
+  });
 });
