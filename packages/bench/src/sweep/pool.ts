@@ -100,7 +100,8 @@ export function runPool(
   /** The user's policy modules (--policy-module), imported by every worker before its runs. */
   policyModules: readonly string[] = [],
 ): PoolHandle {
-  const queue = [...specs];
+  /** The specs not sent yet are `specs[sent]` onward (no array shifting: sweeps can be large). */
+  let sent = 0;
   const byIndex = new Map(specs.map((s) => [s.index, s]));
   const threads: Worker[] = [];
   let stopped = false;
@@ -114,8 +115,8 @@ export function runPool(
   const done = new Promise<void>((resolve, reject) => {
     settle = resolve;
     let active = 0;
-    const count = Math.max(1, Math.min(workers, queue.length));
-    if (queue.length === 0) {
+    const count = Math.max(1, Math.min(workers, specs.length));
+    if (specs.length === 0) {
       resolve();
       return;
     }
@@ -138,9 +139,10 @@ export function runPool(
       // Keeps IN_FLIGHT batches queued at each worker, so it never idles waiting for the main
       // thread.
       const feed = () => {
-        while (inFlight < IN_FLIGHT && !stopped && queue.length > 0) {
+        while (inFlight < IN_FLIGHT && !stopped && sent < specs.length) {
           inFlight++;
-          const batch = queue.splice(0, batchSize(queue.length, count));
+          const batch = specs.slice(sent, sent + batchSize(specs.length - sent, count));
+          sent += batch.length;
           batches.push(batch);
           worker.postMessage(batch);
         }
