@@ -153,7 +153,9 @@ describe('synkti-bench CLI (as a process)', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toContain(`${half} already done`);
     for (const f of files) expect(read(one, f)).toBe(read(two, f));
-  });
+    // Six CLI processes one after another, each starting its workers: 15-17 s alone, over 60 s
+    // in CI beside another test file on two cores.
+  }, 240_000);
 
   it('--check passes against its own results and fails on a regression', () => {
     const dir = tempDir();
