@@ -66,11 +66,12 @@ export function batchSize(queued: number, workers: number): number {
 
 /**
  * A worker's answer to one batch: the metrics of its runs in order (the rest of each row is its
- * spec's, which the main thread holds), then the failure, if any.
+ * spec's, which the main thread holds), then, if a run failed, its message: the failed run is
+ * the batch's next one.
  */
 export interface BatchReply {
   readonly metrics: readonly RunRow['metrics'][];
-  readonly failed?: { readonly index: number; readonly message: string };
+  readonly failed?: string;
 }
 
 /** Thrown when a run fails inside a worker; names the run. */
@@ -102,7 +103,6 @@ export function runPool(
 ): PoolHandle {
   /** The specs not sent yet are `specs[sent]` onward (no array shifting: sweeps can be large). */
   let sent = 0;
-  const byIndex = new Map(specs.map((s) => [s.index, s]));
   const threads: Worker[] = [];
   let stopped = false;
   // Settles `done` from outside the executor: stop() resolves it once the workers are gone.
@@ -161,8 +161,7 @@ export function runPool(
           onRow(rowOf(batch[k] as RunSpec, metrics));
         }
         if (msg.failed !== undefined) {
-          const { index, message } = msg.failed;
-          reject(new RunFailedError(byIndex.get(index) as RunSpec, message));
+          reject(new RunFailedError(batch[msg.metrics.length] as RunSpec, msg.failed));
           void stop();
           return;
         }

@@ -20,7 +20,7 @@ parentPort?.on('message', (batch: RunSpec[]) => {
   // Runs wait for the policy modules; promise callbacks keep the messages' order.
   void ready.then(
     () => parentPort?.postMessage(runBatch(batch)),
-    (error: Error) => parentPort?.postMessage(failed([], batch[0] as RunSpec, error)),
+    (error: Error) => parentPort?.postMessage({ metrics: [], failed: error.message }),
   );
 });
 
@@ -31,12 +31,8 @@ function runBatch(batch: readonly RunSpec[]): BatchReply {
     try {
       metrics.push(runMetrics(spec, scenarios[spec.point] as Scenario, checkInvariants));
     } catch (error) {
-      return failed(metrics, spec, error as Error);
+      return { metrics, failed: (error as Error).message };
     }
   }
   return { metrics };
-}
-
-function failed(metrics: readonly RunRow['metrics'][], spec: RunSpec, e: Error): BatchReply {
-  return { metrics, failed: { index: spec.index, message: e.message } };
 }
