@@ -7,7 +7,7 @@
  */
 
 import type { Rng } from '../engine/rng.js';
-import type { PriceProcess } from './price-process.js';
+import { type PriceProcess, stepIndex } from './price-process.js';
 
 /** Parameters of an OU price. Rates per hour, prices $/hour. */
 export interface OuParams {
@@ -135,7 +135,7 @@ export class OuPriceProcess implements PriceProcess {
     if (!(tSeconds >= 0 && Number.isFinite(tSeconds))) {
       throw new RangeError(`price time must be finite seconds >= 0, got ${tSeconds}`);
     }
-    const k = Math.floor(tSeconds / this.stepSeconds);
+    const k = stepIndex(tSeconds, this.stepSeconds);
     while (this.#prices.length <= k) {
       const s = this.#step;
       this.#latent = s.mean + (this.#latent - s.mean) * s.decay + s.noise * this.rng.normal();
@@ -145,6 +145,6 @@ export class OuPriceProcess implements PriceProcess {
   }
 
   nextChangeAfter(tSeconds: number): number {
-    return (Math.floor(tSeconds / this.stepSeconds) + 1) * this.stepSeconds;
+    return (stepIndex(tSeconds, this.stepSeconds) + 1) * this.stepSeconds;
   }
 }

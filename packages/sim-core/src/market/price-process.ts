@@ -41,6 +41,24 @@ export function integrateCostUsd(
   return usd;
 }
 
+/**
+ * The index k of the price step holding `tSeconds` when step k is [k·Δ, (k+1)·Δ), Δ =
+ * `stepSeconds`, with each boundary k·Δ as floating point computes it: k·Δ ≤ t < (k+1)·Δ.
+ *
+ * `floor(t / Δ)` alone is not that. With a step that is not a whole number of seconds, t / Δ
+ * rounds: at t = 43 × 195.3 (= 8397.9, a boundary), t / Δ is 42.99999999999999, so the floor
+ * says step 42, and the next change "after" t came out as 43 × 195.3 = t itself. A bill
+ * integrated segment by segment then never advanced: `integrateCostUsd` looped forever. The
+ * floor is off by at most one either way, so one comparison each way corrects it. For a whole
+ * number of seconds (every committed scenario) k·Δ is exact and the floor is already right.
+ */
+export function stepIndex(tSeconds: number, stepSeconds: number): number {
+  const k = Math.floor(tSeconds / stepSeconds);
+  if ((k + 1) * stepSeconds <= tSeconds) return k + 1;
+  if (k * stepSeconds > tSeconds) return k - 1;
+  return k;
+}
+
 /** A constant price, $/hour: the on-demand market, and a handy test double. */
 export class ConstantPrice implements PriceProcess {
   readonly minPerHour: number;
@@ -96,12 +114,12 @@ export class StepPrice implements PriceProcess {
   }
 
   priceAt(tSeconds: number): number {
-    const k = Math.min(Math.floor(tSeconds / this.stepSeconds), this.pricesPerHour.length - 1);
+    const k = Math.min(stepIndex(tSeconds, this.stepSeconds), this.pricesPerHour.length - 1);
     return this.pricesPerHour[Math.max(0, k)] as number;
   }
 
   nextChangeAfter(tSeconds: number): number {
-    const k = Math.floor(tSeconds / this.stepSeconds) + 1;
+    const k = stepIndex(tSeconds, this.stepSeconds) + 1;
     return k >= this.pricesPerHour.length ? Number.POSITIVE_INFINITY : k * this.stepSeconds;
   }
 }
