@@ -129,6 +129,11 @@ export function planMigrationsEach(
           : Number.POSITIVE_INFINITY;
     }
   }
+  if (open.length === 1) {
+    for (const planner of planners)
+      out.set(planner, planSingle(open[0] as DisplacedTask, ordered, cost, planner));
+    return out;
+  }
   const order = new Map(tasks.map((t, k) => [t.id, k]));
   for (const planner of planners) {
     const moves = planOne(open, ordered, cost, planner);
@@ -141,6 +146,39 @@ export function planMigrationsEach(
     );
   }
   return out;
+}
+
+/**
+ * The move of a single displaced task, without a matrix: with first fit, to the first
+ * destination in order it may go to; with greedy and optimal, to its cheapest, ties to the
+ * first in order. That is what the matrix path gives for one task: {@link candidateDestinations}
+ * keeps for it exactly that one destination (its first feasible, or its first cheapest), and a
+ * 1 × 1 matrix with a finite cost is solved by placing the task there. A third of a sweep run's
+ * preemption responses have one task to place; this spares them the matrices and the solvers.
+ */
+function planSingle(
+  task: DisplacedTask,
+  ordered: readonly Destination[],
+  cost: Float64Array,
+  planner: MigrationPlanner,
+): PlannedMove[] {
+  let best = -1;
+  for (let k = 0; k < ordered.length; k++) {
+    const c = cost[k] as number;
+    if (c === Number.POSITIVE_INFINITY) continue;
+    if (best < 0 || c < (cost[best] as number)) best = k;
+    if (planner === 'first-fit') break;
+  }
+  if (best < 0) return [];
+  const d = ordered[best] as Destination;
+  return [
+    {
+      taskId: task.id,
+      destinationId: d.id,
+      downtimeSeconds: cost[best] as number,
+      transferSeconds: transferSeconds(task, d),
+    },
+  ];
 }
 
 /**

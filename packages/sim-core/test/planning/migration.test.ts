@@ -134,6 +134,44 @@ describe('planMigrations', () => {
     );
   });
 
+  it('one task goes, with first fit, to the first destination it may use; otherwise to its cheapest, ties to the first', () => {
+    assertProperty(
+      fc.property(scenario, fc.boolean(), ({ tasks: ts, dests: ds }, fromStorage) => {
+        const t = ts[0] as { memoryMb: number; stateMb: number };
+        const task = {
+          id: 't0',
+          memoryMb: t.memoryMb,
+          stateMb: t.stateMb,
+          sourceMBps: fromStorage ? undefined : 1250,
+        };
+        // Launch positions in reverse of the ids, so that the order is by position.
+        const destinations = toDestinations(ds).map((d, k) => ({ ...d, position: -k }));
+        const allowed = (_t: DisplacedTask, d: Destination) => d.id !== 'd1';
+        const inOrder = [...destinations].reverse().filter((d) => allowed(task, d));
+        const fits = inOrder.filter((d) => d.freeMemoryMb >= task.memoryMb);
+        const downtime = (d: Destination) =>
+          task.stateMb / Math.min(task.sourceMBps ?? d.bandwidthMBps, d.bandwidthMBps) +
+          d.bootSecondsLeft;
+        const cheapest = fits.reduce<Destination | undefined>(
+          (best, d) => (best === undefined || downtime(d) < downtime(best) ? d : best),
+          undefined,
+        );
+        const plans = planMigrationsEach(
+          [task],
+          destinations,
+          ['first-fit', 'greedy', 'optimal'],
+          allowed,
+        );
+        const to = (planner: 'first-fit' | 'greedy' | 'optimal') =>
+          plans.get(planner)?.map((m) => [m.destinationId, m.downtimeSeconds]);
+        const expected = (d: Destination | undefined) => (d ? [[d.id, downtime(d)]] : []);
+        expect(to('first-fit')).toEqual(expected(fits[0]));
+        expect(to('greedy')).toEqual(expected(cheapest));
+        expect(to('optimal')).toEqual(expected(cheapest));
+      }),
+    );
+  });
+
   it('never overfills a destination, with mixed task memory', () => {
     assertProperty(
       fc.property(scenario, ({ tasks: ts, dests: ds }) => {
