@@ -7,7 +7,12 @@
  */
 
 import type { Rng } from '../engine/rng.js';
-import { type PriceProcess, stepIndex } from './price-process.js';
+import {
+  integrateStepsUsd,
+  type PriceProcess,
+  type SteppedPrice,
+  stepIndex,
+} from './price-process.js';
 
 /** Parameters of an OU price. Rates per hour, prices $/hour. */
 export interface OuParams {
@@ -111,9 +116,11 @@ export function ouPricePath(
  * An OU price as a {@link PriceProcess}: the path of {@link ouPricePath}, generated lazily as
  * time advances (so the horizon need not be known), identical for the same `rng` stream.
  */
-export class OuPriceProcess implements PriceProcess {
+export class OuPriceProcess implements PriceProcess, SteppedPrice {
   readonly minPerHour: number;
   readonly maxPerHour: number;
+  /** An OU path has no last step. */
+  readonly lastStep = Number.POSITIVE_INFINITY;
   readonly #step: OuStep;
   readonly #prices: number[] = [];
   #latent: number;
@@ -135,13 +142,21 @@ export class OuPriceProcess implements PriceProcess {
     if (!(tSeconds >= 0 && Number.isFinite(tSeconds))) {
       throw new RangeError(`price time must be finite seconds >= 0, got ${tSeconds}`);
     }
-    const k = stepIndex(tSeconds, this.stepSeconds);
+    return this.priceOfStep(stepIndex(tSeconds, this.stepSeconds));
+  }
+
+  /** The price of step k ≥ 0, $/hour: the path is drawn up to it if it was not yet. */
+  priceOfStep(k: number): number {
     while (this.#prices.length <= k) {
       const s = this.#step;
       this.#latent = s.mean + (this.#latent - s.mean) * s.decay + s.noise * this.rng.normal();
       this.#prices.push(clamp(this.#latent, this.minPerHour, this.maxPerHour));
     }
     return this.#prices[k] as number;
+  }
+
+  integrateUsd(fromSeconds: number, toSeconds: number): number {
+    return integrateStepsUsd(this, fromSeconds, toSeconds);
   }
 
   nextChangeAfter(tSeconds: number): number {

@@ -47,3 +47,41 @@ describe('price steps that are not whole seconds', () => {
     expect(integrateCostUsd(trace, 8000, 9000)).toBeCloseTo(expected, 12);
   });
 });
+
+describe('a stepped price integrates its own bill', () => {
+  /** The same process seen through the interface's two methods only: the generic loop. */
+  const generic = (p: PriceProcess): PriceProcess => ({
+    priceAt: (t) => p.priceAt(t),
+    nextChangeAfter: (t) => p.nextChangeAfter(t),
+    minPerHour: p.minPerHour,
+    maxPerHour: p.maxPerHour,
+  });
+
+  it('to the bit what the generic loop gives, OU and trace, past the trace end too', () => {
+    assertProperty(
+      fc.property(
+        fc.constantFrom(...FRACTIONAL_STEPS, 360, 3600),
+        // Times in steps: up to 2,000 steps; the trace ends at step 1,500.
+        fc.double({ min: 0, max: 2000, noNaN: true }),
+        fc.double({ min: 0, max: 2000, noNaN: true }),
+        (step, a, b) => {
+          const [from, to] = a <= b ? [a * step, b * step] : [b * step, a * step];
+          const trace = new StepPrice(step, indexPrices(1500));
+          const ou = () =>
+            new OuPriceProcess(
+              { meanPerHour: 0.3, theta: 0.5, sigma: 0.2 },
+              step,
+              createRng(3, 'p'),
+            );
+          // Both integrate their own bill (else this compares the generic loop with itself).
+          expect(trace.integrateUsd).toBeDefined();
+          expect(ou().integrateUsd).toBeDefined();
+          expect(integrateCostUsd(trace, from, to)).toBe(
+            integrateCostUsd(generic(trace), from, to),
+          );
+          expect(integrateCostUsd(ou(), from, to)).toBe(integrateCostUsd(generic(ou()), from, to));
+        },
+      ),
+    );
+  });
+});
