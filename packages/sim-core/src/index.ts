@@ -92,6 +92,7 @@ export {
   mean,
   pairedDifference,
   quantile,
+  quantiles,
   sampleStd,
 } from './metrics/statistics.js';
 export {

@@ -8,7 +8,7 @@ import type { InstanceState } from '../cluster/instance-state.js';
 import type { TaskState } from '../cluster/task-state.js';
 import { instanceCostUsd } from '../market/billing.js';
 import type { RunResult, SimEvent, SpotPriceSample } from '../metrics/run-result.js';
-import { mean, quantile } from '../metrics/statistics.js';
+import { mean, quantile, quantiles } from '../metrics/statistics.js';
 import type { MigrationPlanner } from '../planning/migration.js';
 import type { Scenario } from '../scenario/types.js';
 import type { SimulateOptions } from '../simulate-options.js';
@@ -93,10 +93,9 @@ export function buildResult(
   }
   const total = spot + onDemand;
   const workHours = work / 3600;
-  const p = (q: number, xs: number[]) => {
-    const v = quantile(xs, q);
-    return v === undefined ? undefined : v / 3600;
-  };
+  const [p50, p99] = quantiles(t.completionTimes, [0.5, 0.99]).map((v) =>
+    v === undefined ? undefined : v / 3600,
+  );
 
   return {
     scenario: source.name ?? 'scenario',
@@ -124,8 +123,8 @@ export function buildResult(
     spotInstanceHours: spotSeconds / 3600,
     onDemandInstanceHours: onDemandSeconds / 3600,
     makespanHours: makespan === undefined ? undefined : makespan / 3600,
-    completionP50Hours: p(0.5, t.completionTimes),
-    completionP99Hours: p(0.99, t.completionTimes),
+    completionP50Hours: p50,
+    completionP99Hours: p99,
     plannerCounterfactual: {
       'first-fit': { ...t.counterfactual['first-fit'] },
       greedy: { ...t.counterfactual.greedy },

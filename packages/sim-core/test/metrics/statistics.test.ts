@@ -6,6 +6,7 @@ import {
   mean,
   pairedDifference,
   quantile,
+  quantiles,
   sampleStd,
 } from '../../src/metrics/statistics.js';
 import { assertProperty, PROPERTY_SEED } from '../fixtures/property.js';
@@ -19,6 +20,12 @@ describe('quantile (Hyndman and Fan type 7)', () => {
     expect(quantile([4, 1, 3, 2], 0.5)).toBe(2.5);
     expect(quantile([], 0.5)).toBeUndefined();
     expect(quantile([7], 0.99)).toBe(7);
+  });
+
+  it('gives several at once from one sort, each as alone', () => {
+    const v = [3, 1, 4, 1, 5];
+    expect(quantiles(v, [0, 0.25, 0.5, 0.9, 1])).toEqual([1, 1, 3, 4.6, 5]);
+    expect(quantiles([], [0.5, 0.99])).toEqual([undefined, undefined]);
   });
 
   it('does not reorder its input', () => {
