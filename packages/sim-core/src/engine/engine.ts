@@ -25,6 +25,11 @@ export type SubjectAction<S> = (subject: S) => void;
  */
 export type EventHandle = ScheduledEvent<EventAction | SubjectAction<never>>;
 
+/** An event's label in errors: what it does, and the id of its subject when it has one. */
+function labelOf(what: string, subject: { id: string } | undefined): string {
+  return subject === undefined ? what : `${what} ${subject.id}`;
+}
+
 /** Default event priority. Lower numbers fire first at equal times. */
 export const DEFAULT_PRIORITY = 0;
 
@@ -105,7 +110,7 @@ export class Engine {
     if (Number.isFinite(timeSeconds) && timeSeconds >= this.#now && Number.isFinite(priority)) {
       return;
     }
-    const label = subject === undefined ? what : `${what} ${subject.id}`;
+    const label = labelOf(what, subject);
     if (!Number.isFinite(timeSeconds)) {
       throw new RangeError(`cannot schedule "${label}" at non-finite time ${timeSeconds}`);
     }
@@ -198,9 +203,11 @@ export class Engine {
       if (subject === undefined) (event.payload as EventAction)(this);
       else (event.payload as SubjectAction<unknown>)(subject);
     } catch (error) {
-      const label =
-        subject === undefined ? event.label : `${event.label} ${(subject as { id: string }).id}`;
-      throw new EventFailedError(event.time, label, error);
+      throw new EventFailedError(
+        event.time,
+        labelOf(event.label, subject as { id: string } | undefined),
+        error,
+      );
     }
   }
 }
