@@ -36,6 +36,32 @@ type Op =
   | { kind: 'pop' }
   | { kind: 'cancel'; which: number };
 
+/** Applies `ops` to a fresh queue: what came out, what is still pending, the most waiting. */
+function drive(ops: readonly Op[]): { out: number[]; size: number; pending: number; most: number } {
+  const q = new EventQueue<number>();
+  const handles: ReturnType<typeof q.push>[] = [];
+  const out: number[] = [];
+  let now = 0;
+  let seq = 0;
+  let most = 0;
+  for (const o of ops) {
+    if (o.kind === 'push') handles.push(q.push(now + o.delay, o.priority, seq++));
+    else if (o.kind === 'cancel') {
+      const alive = handles.filter((h) => h.pending);
+      const h = alive[o.which % Math.max(1, alive.length)];
+      if (h) q.cancel(h);
+    } else {
+      const e = q.pop();
+      if (e) {
+        now = e.time;
+        out.push(e.payload);
+      }
+    }
+    most = Math.max(most, q.size);
+  }
+  return { out, size: q.size, pending: handles.filter((h) => h.pending).length, most };
+}
+
 describe(`EventQueue (fast-check seed ${SEED})`, () => {
   it('pop(until) leaves an event due after the bound waiting', () => {
     const q = new EventQueue<string>();
@@ -58,27 +84,9 @@ describe(`EventQueue (fast-check seed ${SEED})`, () => {
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
-        const q = new EventQueue<number>();
-        const handles: ReturnType<typeof q.push>[] = [];
-        const out: number[] = [];
-        let now = 0;
-        let seq = 0;
-        for (const o of ops) {
-          if (o.kind === 'push') handles.push(q.push(now + o.delay, o.priority, seq++));
-          else if (o.kind === 'cancel') {
-            const alive = handles.filter((h) => h.pending);
-            const h = alive[o.which % Math.max(1, alive.length)];
-            if (h) q.cancel(h);
-          } else {
-            const e = q.pop();
-            if (e) {
-              now = e.time;
-              out.push(e.payload);
-            }
-          }
-        }
+        const { out, size, pending } = drive(ops);
         expect(out).toEqual(reference(ops));
-        expect(q.size).toBe(handles.filter((h) => h.pending).length);
+        expect(size).toBe(pending);
       }),
       { seed: SEED, numRuns: 400 },
     );
@@ -103,28 +111,7 @@ describe(`EventQueue (fast-check seed ${SEED})`, () => {
     );
     fc.assert(
       fc.property(fc.array(op, { minLength: 6000, maxLength: 6000 }), (ops) => {
-        const q = new EventQueue<number>();
-        const handles: ReturnType<typeof q.push>[] = [];
-        const out: number[] = [];
-        let now = 0;
-        let seq = 0;
-        let most = 0;
-        for (const o of ops) {
-          if (o.kind === 'push') {
-            handles.push(q.push(now + o.delay, o.priority, seq++));
-          } else if (o.kind === 'cancel') {
-            const list = handles.filter((h) => h.pending);
-            const h = list[o.which % Math.max(1, list.length)];
-            if (h) q.cancel(h);
-          } else {
-            const e = q.pop();
-            if (e) {
-              now = e.time;
-              out.push(e.payload);
-            }
-          }
-          most = Math.max(most, q.size);
-        }
+        const { out, most } = drive(ops);
         expect(most).toBeGreaterThan(1024);
         expect(out).toEqual(reference(ops));
       }),
