@@ -11,7 +11,8 @@ import {
   integrateStepsUsd,
   type PriceProcess,
   type SteppedPrice,
-  stepIndex,
+  steppedNextChangeAfter,
+  steppedPriceAt,
 } from './price-process.js';
 
 /** Parameters of an OU price. Rates per hour, prices $/hour. */
@@ -142,7 +143,7 @@ export class OuPriceProcess implements PriceProcess, SteppedPrice {
     if (!(tSeconds >= 0 && Number.isFinite(tSeconds))) {
       throw new RangeError(`price time must be finite seconds >= 0, got ${tSeconds}`);
     }
-    return this.priceOfStep(stepIndex(tSeconds, this.stepSeconds));
+    return steppedPriceAt(this, tSeconds);
   }
 
   /** The price of step k ≥ 0, $/hour: the path is drawn up to it if it was not yet. */
@@ -160,6 +161,6 @@ export class OuPriceProcess implements PriceProcess, SteppedPrice {
   }
 
   nextChangeAfter(tSeconds: number): number {
-    return (stepIndex(tSeconds, this.stepSeconds) + 1) * this.stepSeconds;
+    return steppedNextChangeAfter(this, tSeconds);
   }
 }

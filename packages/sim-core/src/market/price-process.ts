@@ -29,6 +29,17 @@ export interface SteppedPrice {
   priceOfStep(k: number): number;
 }
 
+/** The price of a stepped price at `tSeconds` (≥ 0), $/hour: its step's, or the last step's. */
+export function steppedPriceAt(price: SteppedPrice, tSeconds: number): number {
+  return price.priceOfStep(Math.min(stepIndex(tSeconds, price.stepSeconds), price.lastStep));
+}
+
+/** The next change of a stepped price after `tSeconds`: its next step's start, or Infinity. */
+export function steppedNextChangeAfter(price: SteppedPrice, tSeconds: number): number {
+  const k = stepIndex(tSeconds, price.stepSeconds) + 1;
+  return k > price.lastStep ? Number.POSITIVE_INFINITY : k * price.stepSeconds;
+}
+
 /**
  * {@link integrateCostUsd} over a stepped price, walking the steps by index: the same segments,
  * the same products and the same sums in the same order, so the same USD to the bit. The
@@ -170,12 +181,11 @@ export class StepPrice implements PriceProcess, SteppedPrice {
   }
 
   priceAt(tSeconds: number): number {
-    const k = Math.min(stepIndex(tSeconds, this.stepSeconds), this.pricesPerHour.length - 1);
-    return this.pricesPerHour[Math.max(0, k)] as number;
+    // Before 0 (never asked by a run), the first price.
+    return steppedPriceAt(this, Math.max(0, tSeconds));
   }
 
   nextChangeAfter(tSeconds: number): number {
-    const k = stepIndex(tSeconds, this.stepSeconds) + 1;
-    return k >= this.pricesPerHour.length ? Number.POSITIVE_INFINITY : k * this.stepSeconds;
+    return steppedNextChangeAfter(this, tSeconds);
   }
 }
