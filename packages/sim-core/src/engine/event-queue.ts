@@ -70,8 +70,6 @@ export class EventQueue<T> {
   readonly #eventAt: (ScheduledEvent<T> | undefined)[] = [];
   /** Freed slots, reused last first. */
   readonly #freeSlots: number[] = [];
-  /** Slots ever used: the next fresh one. */
-  #slotsUsed = 0;
   /** Slot numbers, in the order of their events' keys. */
   readonly #heap = new PriorityQueue<number>((a, b) => {
     const time = this.#timeOf;
@@ -134,7 +132,8 @@ export class EventQueue<T> {
   #slotFor(event: ScheduledEvent<T>): number {
     let slot = this.#freeSlots.pop();
     if (slot === undefined) {
-      slot = this.#slotsUsed++;
+      // Every slot ever used has an entry in #eventAt: the next fresh one is its length.
+      slot = this.#eventAt.length;
       if (slot === this.#timeOf.length) {
         this.#timeOf = grown(this.#timeOf);
         this.#priorityOf = grown(this.#priorityOf);
